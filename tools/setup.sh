@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `make setup`: everything a fresh machine needs to run and test llmos_robot. Idempotent:
+# installs only what is missing, so it is cheap to run before every `make demo` / `make test`.
+#
+#   apt:  cmake and a compiler (interfaces), Mesa EGL (headless MuJoCo rendering),
+#         ignition-tools + sdformat (the `ign sdf -k` SDF validator used by the tests)
+#   venv: .venv with the pinned pip packages (requirements/*.txt, constraints.txt)
+#   then: llmos_interfaces built into the venv, llmos_robot installed editable
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+VENV="${VENV:-$REPO/.venv}"
+PYTHON="${PYTHON:-python3}"
+APT_PACKAGES=(
+  cmake g++ make
+  libegl1 libegl-mesa0 libgl1-mesa-dri libgl1
+  ignition-tools libsdformat-dev sdformat-sdf
+)
+
+log() { echo "setup: $*"; }
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  log "installing apt packages: ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+  log "creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+
+log "installing pinned Python packages"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+  -c "$REPO/constraints.txt" \
+  -r "$REPO/requirements/runtime.txt" \
+  -r "$REPO/requirements/interfaces.txt" \
+  -r "$REPO/requirements/dev.txt"
+
+log "building llmos_interfaces into the venv"
+bash "$REPO/tools/build_interfaces.sh" "$VENV"
+
+log "installing llmos_robot (editable)"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$REPO"
+log "done"
