@@ -1,0 +1,125 @@
+"""Rasterise a world into the 2D occupancy grid that every other part uses as the house map.
+
+Conventions follow nav_msgs/OccupancyGrid: row 0 is the lowest y, values are 0 free,
+100 occupied, -1 unknown (outside every room). An obstacle counts when its height range
+meets the band the robot's body occupies, so a table top is not an obstacle but its legs are.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw
+
+from llmos_robot.world.geometry import Vec2
+from llmos_robot.world.model import World
+from llmos_robot.world.sdf import ShapeKind
+
+FREE = 0
+OCCUPIED = 100
+UNKNOWN = -1
+
+
+@dataclass(frozen=True)
+class RasterConfig:
+    resolution: float = 0.05  # metres per cell
+    floor_clearance: float = 0.01  # shapes entirely below this are flat on the floor (rugs, plates)
+    body_height: float = 0.20  # shapes entirely above this pass over the robot (table tops)
+    margin: float = 0.25  # empty border around the house, metres
+
+
+@dataclass
+class OccupancyGrid:
+    """Occupancy, room labels and no-go cells of a world at one resolution."""
+
+    resolution: float
+    origin: Vec2  # map-frame position of the corner of cell (0, 0)
+    cells: NDArray[np.int8]  # (rows, cols): FREE / OCCUPIED / UNKNOWN
+    room_ids: NDArray[np.int16]  # (rows, cols): index into room_names, -1 outside rooms
+    room_names: list[str]
+    no_go: NDArray[np.bool_]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (int(self.cells.shape[0]), int(self.cells.shape[1]))
+
+    def cell_of(self, x: float, y: float) -> tuple[int, int]:
+        """(row, col) of the cell containing a map point (may lie outside the grid)."""
+        return (
+            int(math.floor((y - self.origin[1]) / self.resolution)),
+            int(math.floor((x - self.origin[0]) / self.resolution)),
+        )
+
+    def centre_of(self, row: int, col: int) -> Vec2:
+        return (
+            self.origin[0] + (col + 0.5) * self.resolution,
+            self.origin[1] + (row + 0.5) * self.resolution,
+        )
+
+    def inside(self, row: int, col: int) -> bool:
+        return 0 <= row < self.cells.shape[0] and 0 <= col < self.cells.shape[1]
+
+    def value_at(self, x: float, y: float) -> int:
+        row, col = self.cell_of(x, y)
+        return int(self.cells[row, col]) if self.inside(row, col) else UNKNOWN
+
+    def is_free(self, x: float, y: float) -> bool:
+        return self.value_at(x, y) == FREE
+
+    def room_mask(self, room: str) -> NDArray[np.bool_]:
+        return self.room_ids == self.room_names.index(room)
+
+
+def rasterise(world: World, config: RasterConfig = RasterConfig()) -> OccupancyGrid:
+    """The world's occupancy grid; cells touched by an obstacle's outline count as occupied."""
+    min_x, min_y, max_x, max_y = world.bounds()
+    origin = (min_x - config.margin, min_y - config.margin)
+    cols = int(math.ceil((max_x - min_x + 2 * config.margin) / config.resolution))
+    rows = int(math.ceil((max_y - min_y + 2 * config.margin) / config.resolution))
+
+    def to_cells(points: list[Vec2] | tuple[Vec2, ...]) -> list[Vec2]:
+        # Continuous cell coordinates, shifted by half a cell so PIL's integer pixel centres line up.
+        return [((x - origin[0]) / config.resolution - 0.5, (y - origin[1]) / config.resolution - 0.5) for x, y in points]
+
+    room_names = list(world.rooms)
+    labels = Image.new("I", (cols, rows), 0)
+    draw = ImageDraw.Draw(labels)
+    for index, name in enumerate(room_names):
+        draw.polygon(to_cells(world.rooms[name].polygon), fill=index + 1, outline=index + 1)
+    room_ids = np.asarray(labels, dtype=np.int32).astype(np.int16) - 1
+
+    blocked = Image.new("1", (cols, rows), 0)
+    draw = ImageDraw.Draw(blocked)
+    for shape in world.obstacles:
+        if not shape.static:
+            continue
+        bottom, top = shape.z_range()
+        if top < config.floor_clearance or bottom > config.body_height:
+            continue
+        if shape.kind is ShapeKind.BOX or not shape.pose.is_upright:
+            draw.polygon(to_cells(shape.footprint()), fill=1, outline=1)
+        else:
+            (cx, cy), = to_cells([(float(shape.pose.translation[0]), float(shape.pose.translation[1]))])
+            r = shape.radius / config.resolution
+            draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=1, outline=1)
+    occupied = np.asarray(blocked, dtype=bool)
+
+    no_go_image = Image.new("1", (cols, rows), 0)
+    draw = ImageDraw.Draw(no_go_image)
+    for zone in world.no_go_zones:
+        draw.polygon(to_cells(zone.polygon), fill=1, outline=1)
+
+    cells = np.full((rows, cols), UNKNOWN, dtype=np.int8)
+    cells[room_ids >= 0] = FREE
+    cells[occupied] = OCCUPIED
+    return OccupancyGrid(
+        resolution=config.resolution,
+        origin=origin,
+        cells=cells,
+        room_ids=room_ids,
+        room_names=room_names,
+        no_go=np.asarray(no_go_image, dtype=bool),
+    )
