@@ -35,5 +35,5 @@ class RobotModelError(WorldError):
     """The robot's model.sdf lacks something the simulator needs (a wheel joint, a sensor)."""
 
 
-class CommandRejected(LlmosError):
+class CommandRejectedError(LlmosError):
     """A velocity command that was refused (not a number, or otherwise unusable)."""

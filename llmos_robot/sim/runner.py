@@ -57,6 +57,7 @@ class LoopConfig:
     chunk: float = 0.01  # s of physics between command updates and clock ticks
     real_time_factor: float = 0.0  # 1.0 paces to the wall clock; 0 runs as fast as possible
     camera: bool = True  # render and emit camera images
+    sensors: bool = True  # emit lidar, IMU and bumper (False: clock and odometry only)
     bumper_rate_hz: float = 20.0  # bumper state is also sent at once whenever it changes
 
 
@@ -77,8 +78,9 @@ class _Stream:
 
 
 class SimLoop:
-    def __init__(self, sim: Simulator, sink: SensorSink, gate: VelocityCommandGate,
-                 config: LoopConfig = LoopConfig()) -> None:
+    def __init__(
+        self, sim: Simulator, sink: SensorSink, gate: VelocityCommandGate, config: LoopConfig = LoopConfig()
+    ) -> None:
         self.sim = sim
         self.sink = sink
         self.gate = gate
@@ -86,10 +88,10 @@ class SimLoop:
         robot = sim.robot
         t = sim.time
         self._odom = _Stream(robot.drive.odom_rate_hz, t)
-        self._scan = _Stream(robot.lidar.rate_hz, t)
-        self._imu = _Stream(robot.imu.rate_hz, t)
+        self._scan = _Stream(robot.lidar.rate_hz if config.sensors else 0.0, t)
+        self._imu = _Stream(robot.imu.rate_hz if config.sensors else 0.0, t)
         self._camera = _Stream(robot.camera.rate_hz if config.camera else 0.0, t)
-        self._bumper = _Stream(config.bumper_rate_hz, t)
+        self._bumper = _Stream(config.bumper_rate_hz if config.sensors else 0.0, t)
         self._bumper_state = False
         self._wall_start: float | None = None
         self._sim_start = t
@@ -109,10 +111,11 @@ class SimLoop:
             sink.on_scan(t, sim.scan())
         if self._camera.due(t):
             sink.on_image(t, sim.render())
-        bumper = sim.bumper()
-        if self._bumper.due(t) or bumper.pressed != self._bumper_state:
-            self._bumper_state = bumper.pressed
-            sink.on_bumper(t, bumper)
+        if self.config.sensors:
+            bumper = sim.bumper()
+            if self._bumper.due(t) or bumper.pressed != self._bumper_state:
+                self._bumper_state = bumper.pressed
+                sink.on_bumper(t, bumper)
         self._pace()
 
     def _pace(self) -> None:

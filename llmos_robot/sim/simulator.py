@@ -53,8 +53,9 @@ class BumperReading:
 class Simulator:
     """MuJoCo physics of one world and one robot, deterministic for a seed."""
 
-    def __init__(self, world: World, config: SimConfig = SimConfig(), robot: RobotSpec | None = None,
-                 spawn: Pose2D | None = None) -> None:
+    def __init__(
+        self, world: World, config: SimConfig = SimConfig(), robot: RobotSpec | None = None, spawn: Pose2D | None = None
+    ) -> None:
         self.world = world
         self.config = config
         self.robot = robot or world.robot()
@@ -147,8 +148,18 @@ class Simulator:
         origin = self.data.site_xpos[self._lidar_site].copy()
         directions = self._ray_dirs @ self.data.site_xmat[self._lidar_site].reshape(3, 3).T
         mujoco.mj_multiRay(
-            self.model, self.data, origin, directions.flatten(), self._ray_groups, 1, self._body,
-            self._ray_geom, self._ray_dist, None, lidar.samples, lidar.range_max * 2,
+            self.model,
+            self.data,
+            origin,
+            directions.flatten(),
+            self._ray_groups,
+            1,
+            self._body,
+            self._ray_geom,
+            self._ray_dist,
+            None,
+            lidar.samples,
+            lidar.range_max * 2,
         )
         ranges = self._ray_dist.copy()
         hit = self._ray_geom >= 0
@@ -184,7 +195,8 @@ class Simulator:
         if self._renderer is None:
             self._renderer = mujoco.Renderer(self.model, self.robot.camera.height, self.robot.camera.width)
         self._renderer.update_scene(self.data, camera="camera")
-        return self._renderer.render()
+        image: NDArray[np.uint8] = self._renderer.render()
+        return image
 
     def close(self) -> None:
         if self._renderer is not None:

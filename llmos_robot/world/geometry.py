@@ -22,6 +22,13 @@ class Pose2D:
     def distance_to(self, other: Pose2D) -> float:
         return math.hypot(self.x - other.x, self.y - other.y)
 
+    def compose(self, local: Pose2D) -> Pose2D:
+        """`local`, given in a frame placed at this pose, expressed in this pose's frame."""
+        c, s = math.cos(self.yaw), math.sin(self.yaw)
+        return Pose2D(
+            self.x + c * local.x - s * local.y, self.y + s * local.x + c * local.y, wrap_angle(self.yaw + local.yaw)
+        )
+
 
 @dataclass(frozen=True)
 class Transform:
@@ -119,8 +126,7 @@ def polygon_area(polygon: list[Vec2]) -> float:
 def polygon_centroid(polygon: list[Vec2]) -> Vec2:
     area = polygon_area(polygon)
     if abs(area) < 1e-12:
-        xs, ys = zip(*polygon)
-        return (sum(xs) / len(xs), sum(ys) / len(ys))
+        return (sum(p[0] for p in polygon) / len(polygon), sum(p[1] for p in polygon) / len(polygon))
     cx = cy = 0.0
     for i in range(len(polygon)):
         x1, y1 = polygon[i]

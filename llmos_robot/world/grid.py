@@ -49,8 +49,8 @@ class OccupancyGrid:
     def cell_of(self, x: float, y: float) -> tuple[int, int]:
         """(row, col) of the cell containing a map point (may lie outside the grid)."""
         return (
-            int(math.floor((y - self.origin[1]) / self.resolution)),
-            int(math.floor((x - self.origin[0]) / self.resolution)),
+            math.floor((y - self.origin[1]) / self.resolution),
+            math.floor((x - self.origin[0]) / self.resolution),
         )
 
     def centre_of(self, row: int, col: int) -> Vec2:
@@ -60,7 +60,7 @@ class OccupancyGrid:
         )
 
     def inside(self, row: int, col: int) -> bool:
-        return 0 <= row < self.cells.shape[0] and 0 <= col < self.cells.shape[1]
+        return bool(0 <= row < self.cells.shape[0] and 0 <= col < self.cells.shape[1])
 
     def value_at(self, x: float, y: float) -> int:
         row, col = self.cell_of(x, y)
@@ -70,19 +70,22 @@ class OccupancyGrid:
         return self.value_at(x, y) == FREE
 
     def room_mask(self, room: str) -> NDArray[np.bool_]:
-        return self.room_ids == self.room_names.index(room)
+        mask: NDArray[np.bool_] = self.room_ids == self.room_names.index(room)
+        return mask
 
 
 def rasterise(world: World, config: RasterConfig = RasterConfig()) -> OccupancyGrid:
     """The world's occupancy grid; cells touched by an obstacle's outline count as occupied."""
     min_x, min_y, max_x, max_y = world.bounds()
     origin = (min_x - config.margin, min_y - config.margin)
-    cols = int(math.ceil((max_x - min_x + 2 * config.margin) / config.resolution))
-    rows = int(math.ceil((max_y - min_y + 2 * config.margin) / config.resolution))
+    cols = math.ceil((max_x - min_x + 2 * config.margin) / config.resolution)
+    rows = math.ceil((max_y - min_y + 2 * config.margin) / config.resolution)
 
     def to_cells(points: list[Vec2] | tuple[Vec2, ...]) -> list[Vec2]:
         # Continuous cell coordinates, shifted by half a cell so PIL's integer pixel centres line up.
-        return [((x - origin[0]) / config.resolution - 0.5, (y - origin[1]) / config.resolution - 0.5) for x, y in points]
+        return [
+            ((x - origin[0]) / config.resolution - 0.5, (y - origin[1]) / config.resolution - 0.5) for x, y in points
+        ]
 
     room_names = list(world.rooms)
     labels = Image.new("I", (cols, rows), 0)
@@ -102,7 +105,7 @@ def rasterise(world: World, config: RasterConfig = RasterConfig()) -> OccupancyG
         if shape.kind is ShapeKind.BOX or not shape.pose.is_upright:
             draw.polygon(to_cells(shape.footprint()), fill=1, outline=1)
         else:
-            (cx, cy), = to_cells([(float(shape.pose.translation[0]), float(shape.pose.translation[1]))])
+            ((cx, cy),) = to_cells([(float(shape.pose.translation[0]), float(shape.pose.translation[1]))])
             r = shape.radius / config.resolution
             draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=1, outline=1)
     occupied = np.asarray(blocked, dtype=bool)

@@ -43,7 +43,7 @@ def render_map(
         rgb[grid.room_ids == index] = _room_colour(index, len(grid.room_names))
     rgb[grid.no_go] = (255, 200, 200)
     rgb[grid.cells == OCCUPIED] = OBSTACLE
-    image = Image.fromarray(np.flipud(rgb)).resize((cols * scale, rows * scale), Image.NEAREST)
+    image = Image.fromarray(np.flipud(rgb)).resize((cols * scale, rows * scale), Image.Resampling.NEAREST)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=13)
     small = ImageFont.load_default(size=10)

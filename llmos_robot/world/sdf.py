@@ -411,7 +411,9 @@ def read_robot_model(path: Path) -> RobotSpec:
         drive=drive,
         lidar=_lidar(*lidar_entry, where),
         camera=_camera(*camera_entry, where),
-        imu=ImuSpec(imu_entry[1], _frame_id(imu_entry[0], imu_entry[2]), _number(imu_entry[0], "update_rate", 100.0, where)),
+        imu=ImuSpec(
+            imu_entry[1], _frame_id(imu_entry[0], imu_entry[2]), _number(imu_entry[0], "update_rate", 100.0, where)
+        ),
         bumper_collision=f"{contact_entry[2]}/{_text(contact_entry[0], 'contact/collision', where)}",
     )
 

@@ -76,7 +76,7 @@ def _copy_world(tmp_path: Path) -> Path:
 
 
 def test_missing_world_file_names_the_file(tmp_path):
-    with pytest.raises(WorldError, match="nowhere.sdf: no such file"):
+    with pytest.raises(WorldError, match=r"nowhere\.sdf: no such file"):
         load_world(tmp_path / "nowhere.sdf")
 
 

@@ -1,0 +1,1 @@
+"""Moving through the house: inflated maps, A* paths and a pure-pursuit follower (coverage joins later)."""
