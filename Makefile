@@ -5,7 +5,7 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.llmos-setup-done
 OUT       ?= out
 # What, when changed, makes `make setup` run again.
-SETUP_INPUTS := tools/setup.sh tools/build_interfaces.sh constraints.txt $(shell find requirements -type f) \
+SETUP_INPUTS := tools/setup.sh tools/build_interfaces.sh tools/post_install.txt constraints.txt $(shell find requirements -type f) \
                 setup.py setup.cfg package.xml $(shell find interfaces -type f 2>/dev/null)
 
 export AMENT_PREFIX_PATH := $(abspath $(VENV))

@@ -28,6 +28,7 @@ def tree(folder: str) -> list[tuple[str, list[str]]]:
 # One executable per node; `ros2 run llmos_robot sim` and `llmos-robot sim` start the same code.
 NODES = [
     "sim = llmos_robot.ros.sim_node:main",
+    "tour = llmos_robot.ros.tour_node:main",
 ]
 
 setup(

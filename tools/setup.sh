@@ -58,4 +58,13 @@ bash "$REPO/tools/build_interfaces.sh" "$VENV"
 
 log "installing llmos_robot (editable)"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$REPO"
+
+# Install-time steps of the parts (e.g. converting a shipped model to another engine's format):
+# one Python module per line in tools/post_install.txt, run as `python -m MODULE`; each must be
+# idempotent and quick when its work is already done.
+while read -r module; do
+  [[ -z "$module" || "$module" == \#* ]] && continue
+  log "post-install: $module"
+  "$VENV/bin/python" -m "$module"
+done < "$REPO/tools/post_install.txt"
 log "done"
