@@ -149,7 +149,7 @@ class SimNode(Node):
             self.get_logger().fatal(f"simulation stopped: {err}")
             raise
         finally:
-            self.sim.close()  # the GL context is current in this thread: release it here
+            self.sim.close()
 
     def shutdown(self) -> None:
         self._stop.set()

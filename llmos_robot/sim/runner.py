@@ -110,7 +110,9 @@ class SimLoop:
         if self._scan.due(t):
             sink.on_scan(t, sim.scan())
         if self._camera.due(t):
-            sink.on_image(t, sim.render())
+            sim.capture_image()  # rendered on the camera thread while physics goes on
+        for stamp, image in sim.captured_images():
+            sink.on_image(stamp, image)
         if self.config.sensors:
             bumper = sim.bumper()
             if self._bumper.due(t) or bumper.pressed != self._bumper_state:
@@ -134,3 +136,5 @@ class SimLoop:
         end = None if duration is None else self.sim.time + duration
         while not should_stop() and (end is None or self.sim.time < end - 1e-9):
             self.tick()
+        for stamp, image in self.sim.captured_images(wait=True):  # the frame still being drawn
+            self.sink.on_image(stamp, image)

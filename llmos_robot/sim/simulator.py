@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from llmos_robot.sim._mujoco import mujoco
+from llmos_robot.sim.camera import CameraWorker, Frame
 from llmos_robot.sim.mjcf import OBSTACLE_GROUP, PhysicsConfig, build_mjcf
 from llmos_robot.world.geometry import Pose2D, wrap_angle
 from llmos_robot.world.model import World
@@ -80,7 +81,7 @@ class Simulator:
         self._ray_dist = np.zeros(lidar.samples, dtype=np.float64)
         self._ray_groups = np.zeros(6, dtype=np.uint8)
         self._ray_groups[OBSTACLE_GROUP] = 1
-        self._renderer: mujoco.Renderer | None = None
+        self._camera: CameraWorker | None = None
         mujoco.mj_forward(self.model, self.data)
         self._odom = [0.0, 0.0, 0.0]
         self._last_wheels = [float(self.data.qpos[a]) for a in self._wheel_qpos]
@@ -189,19 +190,27 @@ class Simulator:
         return BumperReading(False)
 
     def render(self) -> NDArray[np.uint8]:
-        """An RGB image from the robot's camera, (height, width, 3)."""
+        """An RGB image from the robot's camera now, (height, width, 3)."""
+        self.capture_image()
+        return self.captured_images(wait=True)[-1][1]
+
+    def capture_image(self) -> None:
+        """Start rendering the camera's view of this instant; collect it with captured_images()."""
         if not self.config.camera:
             raise RuntimeError("the camera was disabled in SimConfig")
-        if self._renderer is None:
-            self._renderer = mujoco.Renderer(self.model, self.robot.camera.height, self.robot.camera.width)
-        self._renderer.update_scene(self.data, camera="camera")
-        image: NDArray[np.uint8] = self._renderer.render()
-        return image
+        if self._camera is None:
+            camera = self.robot.camera
+            self._camera = CameraWorker(self.model, camera.width, camera.height)
+        self._camera.capture(self.data, self.time)
+
+    def captured_images(self, wait: bool = False) -> list[Frame]:
+        """(capture time, image) of every frame finished since the last call."""
+        return [] if self._camera is None else self._camera.frames(wait)
 
     def close(self) -> None:
-        if self._renderer is not None:
-            self._renderer.close()
-            self._renderer = None
+        if self._camera is not None:
+            self._camera.close()
+            self._camera = None
 
     def __enter__(self) -> Simulator:
         return self

@@ -109,6 +109,7 @@ class CountingSink(NullSink):
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.moved: list[float] = []
+        self.image_stamps: list[float] = []
 
     def _count(self, name: str) -> None:
         self.counts[name] = self.counts.get(name, 0) + 1
@@ -128,6 +129,7 @@ class CountingSink(NullSink):
 
     def on_image(self, t, image):
         self._count("image")
+        self.image_stamps.append(t)
 
 
 def test_loop_emits_each_sensor_at_its_rate(house):
@@ -135,6 +137,9 @@ def test_loop_emits_each_sensor_at_its_rate(house):
         sink = CountingSink()
         SimLoop(sim, sink, VelocityCommandGate(), LoopConfig()).run(duration=2.0)
         assert sink.counts == {"clock": 200, "odom": 60, "scan": 20, "imu": 200, "image": 30}
+        # Frames render in the background but carry the time they were captured: 15 Hz on 10 ms ticks.
+        periods = np.diff(sink.image_stamps)
+        assert np.all(periods > 0.055) and np.all(periods < 0.075)
 
 
 def test_watchdog_stops_the_robot_in_simulated_time(house):
