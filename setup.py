@@ -29,6 +29,7 @@ def tree(folder: str) -> list[tuple[str, list[str]]]:
 NODES = [
     "sim = llmos_robot.ros.sim_node:main",
     "tour = llmos_robot.ros.tour_node:main",
+    "map = llmos_robot.ros.map_node:main",
 ]
 
 setup(

@@ -20,6 +20,8 @@ class NodeSpec:
 
 # The embedded simulator stands in for the robot's drivers; Gazebo or the real base replace it.
 SIM = NodeSpec("sim", "llmos_robot.ros.sim_node", "sim.yaml")
+# Where no simulator of ours publishes /map, this node does (from the same world files).
+MAP = NodeSpec("map", "llmos_robot.ros.map_node", "map.yaml")
 
 # Nodes that run on top of whichever robot (simulated or real) provides the TurtleBot3 topics.
 # Later parts (speech, kernel, memory, coverage, vision) join this list.
@@ -27,6 +29,6 @@ APPLICATION: list[NodeSpec] = []
 
 STACKS: dict[str, list[NodeSpec]] = {
     "embedded": [SIM, *APPLICATION],  # MuJoCo sim in-process: any machine
-    "gazebo": list(APPLICATION),  # gz-sim provides the robot through ros_gz_bridge
-    "robot": list(APPLICATION),  # a real TurtleBot3-class base provides the topics
+    "gazebo": [MAP, *APPLICATION],  # gz-sim provides the robot through ros_gz_bridge
+    "robot": [MAP, *APPLICATION],  # a real TurtleBot3-class base provides the topics
 }
