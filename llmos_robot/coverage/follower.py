@@ -85,3 +85,105 @@ def _circle_hit(a: Vec2, b: Vec2, pose: Pose2D, radius: float) -> Vec2 | None:
     if 0.0 <= t <= 1.0:
         return (a[0] + t * dx, a[1] + t * dy)
     return None
+
+
+class RouteFollower:
+    """Drives a polyline vertex by vertex: turns on the spot at sharp corners, pure pursuit between.
+
+    Unlike `PurePursuit` it reaches every vertex (a lane's end is floor to clean, not a corner to
+    cut) and slows down only before corners it must stop at. `command(pose)` returns the wanted
+    (linear, angular); acceleration limits are applied by the caller.
+    """
+
+    def __init__(
+        self,
+        points: list[Vec2],
+        speed: float,
+        max_angular: float,
+        lookahead: float,
+        turn_in_place_above: float,
+        tolerance: float,
+        deceleration: float,
+    ) -> None:
+        self.points = list(points)
+        self.speed = speed
+        self.max_angular = max_angular
+        self.lookahead = lookahead
+        self.turn_in_place_above = turn_in_place_above
+        self.tolerance = tolerance
+        self.deceleration = deceleration
+        self.index = 0  # the vertex being driven to
+        self.done = not self.points
+
+    def remaining_length(self, pose: Pose2D) -> float:
+        if self.done:
+            return 0.0
+        here: Vec2 = (pose.x, pose.y)
+        total = 0.0
+        for point in self.points[self.index :]:
+            total += math.dist(here, point)
+            here = point
+        return total
+
+    def command(self, pose: Pose2D) -> tuple[float, float]:
+        here: Vec2 = (pose.x, pose.y)
+        while not self.done:
+            target = self.points[self.index]
+            start = self.points[self.index - 1] if self.index > 0 else here
+            if _remaining_along(start, target, here) <= self.tolerance or math.dist(here, target) <= self.tolerance:
+                self.index += 1
+                self.done = self.index >= len(self.points)
+            else:
+                break
+        if self.done:
+            return (0.0, 0.0)
+        target = self.points[self.index]
+        start = self.points[self.index - 1] if self.index > 0 else here
+        aim = _lookahead_on_segment(start, target, here, self.lookahead)
+        heading_error = wrap_angle(math.atan2(aim[1] - pose.y, aim[0] - pose.x) - pose.yaw)
+        if abs(heading_error) > self.turn_in_place_above:
+            turn = max(-self.max_angular, min(self.max_angular, 4.0 * heading_error))
+            return (0.0, turn if abs(turn) > 0.3 else math.copysign(0.3, turn))
+        to_corner = math.dist(here, target)
+        if self._must_stop_at(self.index):
+            # Brake at half the allowed deceleration so the command never has to jump to zero.
+            speed = min(self.speed, math.sqrt(self.deceleration * max(to_corner - self.tolerance, 0.0)) + 0.02)
+        else:
+            speed = self.speed
+        distance = max(math.dist(here, aim), 1e-6)
+        angular = speed * 2.0 * math.sin(heading_error) / distance
+        if abs(angular) > self.max_angular:
+            speed *= self.max_angular / abs(angular)
+            angular = math.copysign(self.max_angular, angular)
+        return (speed, angular)
+
+    def _must_stop_at(self, index: int) -> bool:
+        if index >= len(self.points) - 1:
+            return True
+        a, b, c = (
+            self.points[index - 1] if index > 0 else self.points[index],
+            self.points[index],
+            self.points[index + 1],
+        )
+        turn = wrap_angle(math.atan2(c[1] - b[1], c[0] - b[0]) - math.atan2(b[1] - a[1], b[0] - a[0]))
+        return abs(turn) > self.turn_in_place_above
+
+
+def _remaining_along(a: Vec2, b: Vec2, p: Vec2) -> float:
+    """Distance still to go to `b` along a->b, measured on the projection of `p`."""
+    length = math.dist(a, b)
+    if length < 1e-9:
+        return math.dist(p, b)
+    ux, uy = (b[0] - a[0]) / length, (b[1] - a[1]) / length
+    return length - ((p[0] - a[0]) * ux + (p[1] - a[1]) * uy)
+
+
+def _lookahead_on_segment(a: Vec2, b: Vec2, p: Vec2, lookahead: float) -> Vec2:
+    """The point `lookahead` beyond p's projection on a->b, clipped to the segment's end."""
+    length = math.dist(a, b)
+    if length < 1e-9:
+        return b
+    ux, uy = (b[0] - a[0]) / length, (b[1] - a[1]) / length
+    along = (p[0] - a[0]) * ux + (p[1] - a[1]) * uy
+    t = min(length, max(0.0, along) + lookahead)
+    return (a[0] + t * ux, a[1] + t * uy)

@@ -1,0 +1,93 @@
+"""`llmos-robot bench coverage`: clean every room of the house in the embedded sim, against the goals.
+
+For each room the robot starts inside it (near the centroid), cleans it with the coverage planner,
+and is compared with a random-bounce robot given the same time from the same pose. Goals (issue 3):
+coverage >= 98% of the reachable floor, overlap <= 15%, duration <= 1.3x the lower bound
+(reachable area / (swath x cruise speed)), zero collisions with furniture.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tqdm import tqdm
+
+from llmos_robot.coverage.bounce import RandomBounce
+from llmos_robot.coverage.config import CoverageConfig
+from llmos_robot.coverage.job import DriveJob
+from llmos_robot.coverage.session import CleanRequest
+from llmos_robot.coverage.simrun import SimRunConfig, clean_in_sim, run_job, spawn_in_room
+from llmos_robot.coverage.tracker import CoverageTracker
+from llmos_robot.sim import SimConfig, Simulator
+from llmos_robot.world import World, default_world_path, load_world, rasterise
+
+GOALS = {"coverage_at_least": 0.98, "overlap_at_most": 0.15, "duration_ratio_at_most": 1.3, "collisions": 0}
+
+
+def _bounce(world: World, room: str, seconds: float, reachable_room: Any, config: CoverageConfig) -> dict[str, Any]:
+    """Random bounce for `seconds` from the same start; coverage of the same reachable floor."""
+    grid = rasterise(world)
+    tracker = CoverageTracker(grid, reachable_room, config.brush_radius)
+    room_shape = world.room(room)
+    bounce = RandomBounce(inside=room_shape.contains)
+    with Simulator(world, SimConfig(camera=False), spawn=spawn_in_room(world, room)) as sim:
+        from llmos_robot.coverage.planner import CoveragePlanner
+
+        job = DriveJob(CoveragePlanner(grid, config), [], "bouncing", sim.time, config, None)
+
+        def step(sense: Any, now: float) -> tuple[float, float]:
+            tracker.update(sense.pose)
+            return bounce.step(sense, now)
+
+        run_job(sim, job, config, SimRunConfig(time_limit=seconds), controller=step)
+    return {
+        "coverage": round(tracker.cleaned_fraction, 4),
+        "overlap": round(tracker.overlap_fraction, 4),
+        "duration_s": round(seconds, 1),
+        "collisions": bounce.collisions,
+    }
+
+
+def run(seconds: float | None = None, world: str | None = None) -> dict[str, Any]:
+    loaded = load_world(world or default_world_path())
+    config = CoverageConfig()
+    rooms: dict[str, Any] = {}
+    wall0 = time.perf_counter()
+    for room in tqdm(list(loaded.rooms), desc="rooms", leave=False):
+        started = time.perf_counter()
+        cleaned = clean_in_sim(loaded, CleanRequest(room=room), spawn_in_room(loaded, room), config)
+        result = cleaned.result
+        bound = cleaned.lower_bound_s(config.cruise_speed)
+        entry: dict[str, Any] = {
+            "outcome": result.outcome.name.lower(),
+            "coverage": round(result.coverage, 4),
+            "overlap": round(result.overlap, 4),
+            "duration_s": round(result.duration_s, 1),
+            "lower_bound_s": round(bound, 1),
+            "duration_ratio": round(result.duration_s / bound, 3) if bound else None,
+            "path_length_m": round(result.path_length_m, 1),
+            "collisions": result.collisions,
+            "reachable_area_m2": round(cleaned.reachable_area_m2, 2),
+            "wall_s": round(time.perf_counter() - started, 1),
+        }
+        if cleaned.job is not None and cleaned.job.tracker is not None:
+            reachable = cleaned.job.tracker.reachable_on_map()
+            entry["random_bounce_same_time"] = _bounce(loaded, room, result.duration_s, reachable, config)
+        entry["met"] = {
+            "coverage": entry["coverage"] >= GOALS["coverage_at_least"],
+            "overlap": entry["overlap"] <= GOALS["overlap_at_most"],
+            "duration": entry["duration_ratio"] is not None
+            and entry["duration_ratio"] <= GOALS["duration_ratio_at_most"],
+            "collisions": entry["collisions"] == GOALS["collisions"],
+        }
+        rooms[room] = entry
+    return {
+        "world": str(loaded.sdf_path),
+        "brush": f"disc of radius {config.brush_radius} m (the whole body), swath {config.swath:.2f} m",
+        "cruise_speed": config.cruise_speed,
+        "goals": GOALS,
+        "rooms": rooms,
+        "met": all(all(entry["met"].values()) for entry in rooms.values()),
+        "wall_s": round(time.perf_counter() - wall0, 1),
+    }

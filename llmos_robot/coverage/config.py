@@ -1,0 +1,47 @@
+"""Every tunable of coverage cleaning in one frozen dataclass (the node reads it from ROS parameters)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROBOT_RADIUS = 0.17  # m, the robot's body (a disc)
+
+
+@dataclass(frozen=True)
+class CoverageConfig:
+    # The brush: the whole underside of the 0.34 m disc cleans (a round vacuum's side brushes sweep
+    # its full width), so the footprint is a disc of the robot's radius around its centre.
+    brush_radius: float = ROBOT_RADIUS  # m
+    lane_overlap: float = 0.03  # m each lane overlaps the previous one (absorbs tracking error)
+    gap_fill_below: float = 0.005  # add partial lanes while more than this share of the floor is unswept
+    gap_fill_min_cells: int = 12  # ... and each one sweeps at least this many more cells
+    headland_passes: bool = False  # gap filling may also sweep along the walls at the lanes' ends
+    clearance: float = 0.22  # m: robot radius + margin; the robot's centre stays this far from obstacles
+    cruise_speed: float = 0.26  # m/s on sweeps (the base's limit)
+    transit_speed: float = 0.26  # m/s between sweeps
+    max_angular: float = 1.8  # rad/s
+    linear_acceleration: float = 0.8  # m/s^2
+    angular_acceleration: float = 6.0  # rad/s^2
+    lookahead: float = 0.20  # m, pure pursuit
+    turn_in_place_above: float = 0.35  # rad of heading error: stop and rotate first
+    corner_tolerance: float = 0.03  # m: a waypoint counts as reached this close along the path
+    # Obstacles the map does not show, seen by the lidar: slow down, then stop, in a corridor ahead.
+    obstacle_slow_distance: float = 0.60  # m from the robot's centre
+    obstacle_stop_distance: float = 0.30  # m from the robot's centre
+    obstacle_wait: float = 1.0  # s stopped before the obstacle goes on the map and the route is re-planned
+    map_match_distance: float = 0.10  # m: a lidar point this close to a mapped obstacle is the map's
+    # Bumps and getting stuck.
+    back_off_speed: float = 0.10  # m/s backwards after a bump
+    back_off_time: float = 0.8  # s
+    stuck_time: float = 5.0  # s driving with less than stuck_progress before recovery
+    stuck_progress: float = 0.05  # m
+    max_recoveries: int = 12  # bumps + stuck recoveries before giving up (outcome FAILED)
+    control_rate: float = 20.0  # Hz
+
+    @property
+    def swath(self) -> float:
+        """Distance between neighbouring lanes."""
+        return 2.0 * self.brush_radius - self.lane_overlap
+
+
+DEFAULT_CONFIG = CoverageConfig()  # shared default (frozen)

@@ -1,0 +1,141 @@
+"""The coverage node over real ROS 2: actions, services and topics against the sim node."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from llmos_interfaces.action import Clean, GoTo
+from nav_msgs.msg import OccupancyGrid
+from rclpy.action import ActionClient
+from rclpy.parameter import Parameter
+from std_srvs.srv import Trigger
+
+from llmos_robot.ros.coverage_node import CoverageNode
+from llmos_robot.ros.sim_node import SimNode
+
+pytestmark = [pytest.mark.ros, pytest.mark.sim]
+
+
+def start(ros):
+    sim = ros.add(
+        SimNode(
+            context=ros.context,
+            parameter_overrides=[Parameter("real_time_factor", value=2.0), Parameter("camera", value=False)],
+        )
+    )
+    coverage = ros.add(
+        CoverageNode(
+            context=ros.context,
+            parameter_overrides=[
+                Parameter("localisation", value="ground_truth"),
+                Parameter("use_sim_time", value=True),
+                Parameter("cleaned_rate", value=2.0),
+            ],
+        )
+    )
+    return sim, coverage
+
+
+def wait_future(ros, future, timeout=60.0):
+    assert ros.wait_for(future.done, timeout=timeout), "no answer in time"
+    return future.result()
+
+
+def send(ros, client, goal, feedback=None):
+    assert client.wait_for_server(timeout_sec=10.0)
+    handle = wait_future(ros, client.send_goal_async(goal, feedback_callback=feedback))
+    assert handle.accepted
+    return handle
+
+
+def stopped_within(sim, seconds):
+    """True once the wheels' command is zero, checked for up to `seconds` of wall time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if sim.gate.current(sim.sim.time) == (0.0, 0.0):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_go_to_the_dock_arrives_and_faces_it(ros):
+    sim, _ = start(ros)
+    client = ActionClient(ros.node("dock_client"), GoTo, "/coverage/go_to")
+    handle = send(ros, client, GoTo.Goal(place="dock"))
+    result = wait_future(ros, handle.get_result_async(), timeout=90.0).result
+    assert result.outcome == GoTo.Result.OUTCOME_ARRIVED, result.sentence
+    dock = sim.sim.world.dock
+    pose = sim.sim.true_pose()
+    assert pose.distance_to(dock) < 0.1
+    assert abs(pose.yaw - dock.yaw) < 0.15
+    assert result.path_length_m > 0.3
+
+
+def test_unknown_room_is_refused_with_the_room_list_and_the_robot_stays(ros):
+    sim, _ = start(ros)
+    client = ActionClient(ros.node("bad_client"), Clean, "/coverage/clean")
+    handle = send(ros, client, Clean.Goal(room="garage"))
+    result = wait_future(ros, handle.get_result_async()).result
+    assert result.outcome == Clean.Result.OUTCOME_UNKNOWN_ROOM
+    assert "kitchen" in result.sentence and "garage" in result.sentence
+    assert sim.sim.true_pose().distance_to(sim.sim.spawn) < 0.02
+
+
+def test_spot_clean_publishes_progress_pauses_resumes_and_cancels_at_once(ros):
+    sim, _ = start(ros)
+    client_node = ros.node("spot_client")
+    grids, feedback = [], []
+    client_node.create_subscription(OccupancyGrid, "/coverage/cleaned", grids.append, 10)
+    pause = client_node.create_client(Trigger, "/coverage/pause")
+    resume = client_node.create_client(Trigger, "/coverage/resume")
+    client = ActionClient(client_node, Clean, "/coverage/clean")
+    goal = Clean.Goal(room="", spot_x=5.0, spot_y=5.0, spot_radius=0.6)
+    handle = send(ros, client, goal, feedback=lambda msg: feedback.append(msg.feedback))
+
+    assert ros.wait_for(lambda: feedback and feedback[-1].coverage > 0.1, timeout=60)
+    assert feedback[-1].state in ("cleaning", "driving to the next lane") and feedback[-1].remaining_s > 0
+    assert ros.wait_for(lambda: grids and 50 in grids[-1].data)
+    assert grids[-1].info.width * grids[-1].info.height == len(grids[-1].data)
+
+    assert pause.wait_for_service(timeout_sec=5.0)
+    assert wait_future(ros, pause.call_async(Trigger.Request())).success
+    assert stopped_within(sim, 0.5)
+    held = sim.sim.true_pose()
+    time.sleep(1.0)
+    assert sim.sim.true_pose().distance_to(held) < 0.03
+    assert wait_future(ros, resume.call_async(Trigger.Request())).success
+    assert ros.wait_for(lambda: sim.sim.true_pose().distance_to(held) > 0.05, timeout=20)
+
+    wait_future(ros, handle.cancel_goal_async())
+    assert stopped_within(sim, 0.5)
+    result = wait_future(ros, handle.get_result_async()).result
+    assert result.outcome == Clean.Result.OUTCOME_CANCELLED
+    assert 0.0 < result.coverage < 1.0
+    assert result.duration_s > 0 and result.path_length_m > 0
+    assert "stopped" in result.sentence
+
+
+def test_conversions_round_trip_results_and_encode_the_cleaned_grid(house_grid):
+    import numpy as np
+
+    from llmos_robot.coverage.job import JobResult, Outcome
+    from llmos_robot.ros import coverage_conversions as cconv
+
+    result = JobResult(Outcome.FAILED, "I got stuck.", 0.5, 0.1, 12.0, 60.0, 2)
+    back = cconv.clean_result_from_msg(cconv.clean_result_to_msg(result))
+    assert back.outcome is Outcome.FAILED and back.sentence == "I got stuck." and back.collisions == 2
+    assert back.coverage == pytest.approx(0.5) and back.duration_s == pytest.approx(60.0)
+    assert cconv.go_to_result_to_msg(JobResult(Outcome.UNKNOWN_ROOM, "?")).outcome == GoTo.Result.OUTCOME_UNKNOWN_PLACE
+    assert cconv.go_to_result_to_msg(JobResult(Outcome.COMPLETED, "ok")).outcome == GoTo.Result.OUTCOME_ARRIVED
+    request = cconv.clean_request_from_goal(Clean.Goal(room="", spot_x=1.0, spot_y=2.0, spot_radius=0.5))
+    assert request.is_spot and (request.spot_x, request.spot_y, request.spot_radius) == (1.0, 2.0, 0.5)
+
+    passes = np.zeros(house_grid.shape, dtype=np.int32)
+    reachable = np.zeros(house_grid.shape, dtype=bool)
+    reachable[10:20, 10:20] = True
+    passes[10, 10], passes[11, 11] = 1, 3
+    msg = cconv.cleaned_grid_to_msg(house_grid, passes, reachable, 12.5)
+    values = cconv.cleaned_passes_from_msg(msg)
+    assert values[10, 10] == 50 and values[11, 11] == 100 and values[12, 12] == 0 and values[0, 0] == -1
+    assert msg.info.origin.position.x == pytest.approx(house_grid.origin[0])
