@@ -16,7 +16,7 @@ import numpy as np
 
 from llmos_robot.world.geometry import Pose2D, Transform, rotation_to_quaternion
 from llmos_robot.world.model import World
-from llmos_robot.world.sdf import RobotSpec, Shape, ShapeKind
+from llmos_robot.world.sdf import RobotSpec, Shape, ShapeKind, read_world_visuals
 
 # Collision groups (contype / conaffinity bits): wheels and casters touch the floor, the
 # chassis (the bumper) touches obstacles; the chassis never rubs on the floor.
@@ -26,6 +26,9 @@ OBSTACLE_BIT = 2
 OBSTACLE_GROUP = 0
 ROBOT_GROUP = 1
 FLOOR_GROUP = 2
+# Visual-only shapes (floor coverings, dirt, markers) are drawn with the floor: the renderer shows
+# groups 0-2 by default, the lidar casts against OBSTACLE_GROUP only, and they never collide.
+VISUAL_GROUP = FLOOR_GROUP
 
 # SDF cameras look along +x with z up; MuJoCo cameras look along -z with y up.
 SDF_TO_MUJOCO_CAMERA = np.array([[0.0, 0.0, -1.0], [-1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
@@ -111,6 +114,7 @@ def build_mjcf(world: World, robot: RobotSpec, spawn: Pose2D, physics: PhysicsCo
             group=str(OBSTACLE_GROUP),
             **_geom_attrs(shape),  # type: ignore[arg-type]
         )
+    _add_visuals(root, body, read_world_visuals(world.sdf_path))
     _add_robot(body, robot, spawn, physics)
 
     actuators = ET.SubElement(root, "actuator")
@@ -128,6 +132,35 @@ def build_mjcf(world: World, robot: RobotSpec, spawn: Pose2D, physics: PhysicsCo
     ET.SubElement(sensors, "gyro", name="imu_gyro", site="imu")
     ET.SubElement(sensors, "accelerometer", name="imu_accel", site="imu")
     return ET.tostring(root, encoding="unicode")
+
+
+def _add_visuals(root: ET.Element, body: ET.Element, shapes: list[Shape]) -> None:
+    """Visual-only shapes as geoms that neither collide nor block rays; textured ones get a material."""
+    materials: dict[str, str] = {}
+    asset = None
+    for index, shape in enumerate(shapes):
+        attrs = _geom_attrs(shape)
+        if shape.texture is not None:
+            key = str(shape.texture)
+            if key not in materials:
+                if asset is None:
+                    asset = ET.Element("asset")
+                    root.insert(list(root).index(body), asset)
+                name = f"texture_{len(materials)}"
+                ET.SubElement(asset, "texture", name=name, type="2d", file=key)
+                ET.SubElement(asset, "material", name=f"{name}_material", texture=name)
+                materials[key] = f"{name}_material"
+            del attrs["rgba"]  # the material's colour (white) lets the texture show as drawn
+            attrs["material"] = materials[key]
+        ET.SubElement(
+            body,
+            "geom",
+            name=f"visual_{index}",
+            contype="0",
+            conaffinity="0",
+            group=str(VISUAL_GROUP),
+            **attrs,  # type: ignore[arg-type]
+        )
 
 
 def _add_robot(parent: ET.Element, robot: RobotSpec, spawn: Pose2D, physics: PhysicsConfig) -> None:

@@ -68,6 +68,23 @@ class Zone:
     polygon: tuple[Vec2, ...]
 
 
+OBJECT_KINDS = ("marker", "product", "person", "dirt", "spill")
+
+
+@dataclass(frozen=True)
+class WorldObject:
+    """A thing the camera looks for, with its true pose (the sidecar's `objects:`; ground truth)."""
+
+    name: str
+    kind: str  # one of OBJECT_KINDS
+    room: str
+    position: tuple[float, float, float]  # map frame, m: the centre (of the marker, for markers)
+    yaw: float  # the way it faces
+    size: tuple[float, float, float]
+    marker_id: int | None = None
+    label: str = ""
+
+
 @dataclass
 class World:
     """A loaded world: semantic layout from the sidecar plus collision geometry from the SDF."""
@@ -83,6 +100,7 @@ class World:
     obstacles: list[Shape]
     no_go_zones: list[Zone] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    objects: list[WorldObject] = field(default_factory=list)
 
     def room(self, name: str) -> Room:
         """The room called `name` (spaces or underscores, any case); UnknownRoomError otherwise."""
@@ -209,6 +227,7 @@ def load_world(path: Path | str) -> World:
         obstacles=geometry.shapes,
         no_go_zones=zones,
         warnings=geometry.warnings,
+        objects=_objects(data.get("objects") or [], rooms, where),
     )
 
 
@@ -250,3 +269,34 @@ def _pose(value: Any, where: str) -> Pose2D:
     if not all(math.isfinite(v) for v in (x, y, yaw)):
         raise WorldError(f"{where}: pose must be finite, got {value!r}")
     return Pose2D(x, y, yaw)
+
+
+def _objects(entries: Any, rooms: dict[str, Room], where: str) -> list[WorldObject]:
+    """The sidecar's `objects:` (optional): kind, room, pose [x, y, z], yaw, size, marker_id, label."""
+    if not isinstance(entries, list):
+        raise WorldError(f"{where}: objects must be a list of mappings")
+    objects = []
+    for index, entry in enumerate(entries):
+        name = _name(entry, f"{where}: objects[{index}]")
+        kind = str(entry.get("kind", ""))
+        if kind not in OBJECT_KINDS:
+            raise WorldError(f"{where}: object {name}: kind must be one of {', '.join(OBJECT_KINDS)}, got {kind!r}")
+        room = str(entry.get("room", ""))
+        if room not in rooms:
+            raise WorldError(f"{where}: object {name} is in room {room!r}, which is not defined")
+        try:
+            position = tuple(float(v) for v in entry.get("pose"))
+            size = tuple(float(v) for v in entry.get("size"))
+            yaw = float(entry.get("yaw", 0.0))
+            marker = entry.get("marker_id")
+            marker_id = None if marker is None else int(marker)
+        except (TypeError, ValueError) as err:
+            raise WorldError(
+                f"{where}: object {name}: pose and size are [x, y, z], yaw a number, marker_id an integer"
+            ) from err
+        if len(position) != 3 or len(size) != 3 or not all(math.isfinite(v) for v in (*position, *size, yaw)):
+            raise WorldError(f"{where}: object {name}: pose and size need 3 finite numbers each")
+        objects.append(
+            WorldObject(name, kind, room, position, yaw, size, marker_id, str(entry.get("label", "")))  # type: ignore[arg-type]
+        )
+    return objects

@@ -38,6 +38,7 @@ class Shape:
     pose: Transform
     rgba: RGBA = DEFAULT_RGBA
     static: bool = True
+    texture: Path | None = None  # an image on the shape (SDF <albedo_map>), for visual-only shapes
 
     @property
     def radius(self) -> float:
@@ -278,8 +279,83 @@ def _collect_include(include: ET.Element, parent: Transform, prefix: str, path: 
     _collect_model(model, parent, prefix, static, model_file, out)
 
 
-def resolve_model_uri(uri: str, base: Path) -> Path:
-    """The model.sdf for `model://NAME`: looked up in <world dir>/models, then SDF_PATH / GZ_SIM_RESOURCE_PATH."""
+def read_world_visuals(path: Path) -> list[Shape]:
+    """Visual-only shapes of the world (no collision with the same geometry and pose): floor
+    coverings, dirt, markers. The simulator renders them; they never collide or block the lidar.
+    Only inline models are read (house.sdf defines all of them inline); planes are left out."""
+    root = parse_file(path)
+    world = root.find("world")
+    if world is None:
+        raise WorldError(f"{path}: no <world> element (is this a model file?)")
+    shapes: list[Shape] = []
+    for model in world.findall("model"):
+        _collect_visuals(model, Transform.identity(), "", path, shapes)
+    return shapes
+
+
+def _collect_visuals(model: ET.Element, parent: Transform, prefix: str, path: Path, out: list[Shape]) -> None:
+    name = f"{prefix}{model.get('name', 'model')}"
+    where = f"{path.name}: model {name}"
+    frame = parent @ _pose(model, where)
+    for link in model.findall("link"):
+        link_frame = frame @ _pose(link, f"{where}/{link.get('name')}")
+        collided = {_geometry_key(c) for c in link.findall("collision")}
+        for index, visual in enumerate(link.findall("visual")):
+            vwhere = f"{name}/{link.get('name')}/{visual.get('name') or f'visual_{index}'}"
+            if _geometry_key(visual) in collided:
+                continue  # already in the world as the collision shape, coloured by this visual
+            try:
+                geometry = _geometry(visual, vwhere)
+            except WorldError as err:
+                if "is not supported" not in str(err):
+                    raise
+                continue
+            if geometry is None:
+                continue
+            kind, size = geometry
+            rgba = _colour_of(visual)
+            texture = _texture(visual, path.parent)
+            out.append(Shape(vwhere, kind, size, link_frame @ _pose(visual, vwhere), rgba, True, texture))
+    for nested in model.findall("model"):
+        _collect_visuals(nested, frame, f"{name}/", path, out)
+
+
+def _geometry_key(element: ET.Element) -> tuple[bytes, str]:
+    geometry = element.find("geometry")
+    shape = ET.tostring(geometry[0]) if geometry is not None and len(geometry) else b""
+    return (b" ".join(shape.split()), " ".join((element.findtext("pose") or "0 0 0 0 0 0").split()))
+
+
+def _colour_of(visual: ET.Element) -> RGBA:
+    try:
+        values = [float(v) for v in (visual.findtext("material/diffuse") or "").split()]
+    except ValueError:
+        return DEFAULT_RGBA
+    if len(values) == 3:
+        values.append(1.0)
+    return (values[0], values[1], values[2], values[3]) if len(values) == 4 else DEFAULT_RGBA
+
+
+def _texture(visual: ET.Element, base: Path) -> Path | None:
+    """The image file of a visual's PBR albedo map, resolved like model:// URIs; None without one."""
+    uri = (visual.findtext("material/pbr/metal/albedo_map") or "").strip()
+    if not uri:
+        return None
+    if uri.startswith("model://"):
+        model, _, rest = uri[len("model://") :].partition("/")
+        folder = resolve_model_uri(f"model://{model}", base, need_sdf=False)
+        candidate = folder / rest
+    else:
+        candidate = (base / uri).resolve()
+    if not candidate.is_file():
+        raise WorldError(f"{base}: texture {uri} not found (looked at {candidate})")
+    return candidate
+
+
+def resolve_model_uri(uri: str, base: Path, need_sdf: bool = True) -> Path:
+    """The model.sdf for `model://NAME`: looked up in <world dir>/models, then SDF_PATH / GZ_SIM_RESOURCE_PATH.
+
+    With need_sdf=False, the model's folder (a folder of textures needs no model.sdf)."""
     if not uri.startswith("model://"):
         candidate = (base / uri).resolve()
         return candidate / "model.sdf" if candidate.is_dir() else candidate
@@ -291,6 +367,8 @@ def resolve_model_uri(uri: str, base: Path) -> Path:
         candidate = folder / name / "model.sdf"
         if candidate.is_file():
             return candidate
+        if not need_sdf and (folder / name).is_dir():
+            return folder / name
     raise WorldError(f"cannot find {uri}: looked for {name}/model.sdf in {', '.join(str(s) for s in search)}")
 
 

@@ -357,5 +357,55 @@ def test_robot_model_names():
     assert sensors["camera"].findtext("topic") == "camera/image_raw"
     assert sensors["imu"].findtext("topic") == "imu"
     assert sensors["bumper"].findtext("contact/collision") == "bumper_collision"
-    # the camera looks down: positive pitch in SDF tilts the +x axis toward -z
-    assert parse_pose(links["camera_rgb_frame"])[4] == pytest.approx(0.35)
+    # the camera looks down: positive pitch in SDF tilts the +x axis toward -z; 0.2 rad (not 0.35)
+    # keeps markers and legs in view (issue 7, `llmos-robot bench vision`)
+    assert parse_pose(links["camera_rgb_frame"])[4] == pytest.approx(0.2)
+
+
+# ------------------------------------------------------- vision objects (issue 7): objects: in the sidecar
+
+# floor things the robot must drive around stay this far (m) from every named place, the dock and the spawn
+OBJECT_CLEARANCE = 0.4
+
+
+def _objects_by_kind(*kinds):
+    return [o for o in load_sidecar().get("objects", []) if o["kind"] in kinds]
+
+
+def test_stains_are_flat_visuals_the_robot_drives_over():
+    world = ET.parse(HOUSE_SDF).getroot().find("world")
+    dirt = next(m for m in world.findall("model") if m.get("name") == "dirt")
+    assert not list(dirt.iter("collision")), "dirt and spills must not collide"
+    visuals = {v.get("name"): v for v in dirt.iter("visual")}
+    for stain in _objects_by_kind("dirt", "spill"):
+        visual = visuals[f"{stain['name']}_visual"]
+        x, y, z = parse_pose(visual)[:3]
+        assert (x, y) == pytest.approx(stain["pose"][:2]), f"{stain['name']}: sidecar pose differs from the SDF"
+        assert 0.001 <= z <= 0.003, f"{stain['name']}: should lie just on top of the floor coverings"
+
+
+def test_floor_objects_keep_clear_of_places_and_have_their_markers():
+    data = load_sidecar()
+    poses = [(p["name"], p["pose"]) for p in data["places"]] + [
+        ("dock", data["dock"]["pose"]),
+        ("spawn", data["robot"]["pose"]),
+    ]
+    world = ET.parse(HOUSE_SDF).getroot().find("world")
+    models = {m.get("name"): m for m in world.findall("model")}
+    footprints = world_footprints(world)
+    for thing in _objects_by_kind("product", "person"):
+        model = {
+            "bleach": "bleach_box",
+            "floor_soap": "floor_soap_box",
+            "furniture_polish": "furniture_polish_box",
+        }.get(thing["name"], thing["name"])
+        assert model in models, f"object {thing['name']}: no model {model} in house.sdf"
+        mine = [fp for fp in footprints if fp.name.startswith(f"{model}/")]
+        assert mine, f"{model} has no collision"
+        for name, pose in poses:
+            distance = min(fp.distance(pose[0], pose[1]) for fp in mine)
+            assert distance >= OBJECT_CLEARANCE, f"{model} is {distance:.2f} m from {name}"
+        if "marker_id" in thing:
+            texture = models[model].find(".//albedo_map").text
+            assert texture.endswith(f"aruco_4x4_50_id{thing['marker_id']}.png")
+            assert (WORLDS / "models" / texture[len("model://") :]).is_file()
