@@ -15,6 +15,7 @@ APT_PACKAGES=(
   cmake g++ make
   libegl1 libegl-mesa0 libgl1-mesa-dri libgl1
   ignition-tools libsdformat-dev sdformat-sdf
+  espeak-ng libportaudio2
 )
 
 log() { echo "setup: $*"; }
