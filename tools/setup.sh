@@ -2,7 +2,8 @@
 # `make setup`: everything a fresh machine needs to run and test llmos_robot. Idempotent:
 # installs only what is missing, so it is cheap to run before every `make demo` / `make test`.
 #
-#   apt:  cmake and a compiler (interfaces), Mesa EGL (headless MuJoCo rendering),
+#   apt:  cmake and a compiler (interfaces), Mesa EGL (headless MuJoCo rendering), espeak-ng
+#         (the speech benchmark's second voice), PortAudio (microphone and speaker),
 #         ignition-tools + sdformat (the `ign sdf -k` SDF validator used by the tests)
 #   venv: .venv with the pinned pip packages (requirements/*.txt, constraints.txt)
 #   then: llmos_interfaces built into the venv, llmos_robot installed editable
