@@ -11,7 +11,7 @@ from launch.actions import DeclareLaunchArgument
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
-from llmos_robot.bringup import STACKS
+from llmos_robot.bringup import STACKS, stack_parameters
 
 
 def generate_launch_description() -> LaunchDescription:
@@ -32,7 +32,7 @@ def generate_launch_description() -> LaunchDescription:
     ]
     nodes = []
     for spec in STACKS["embedded"]:
-        overrides: dict[str, object] = {"use_sim_time": spec.name != "sim", "world": world}
+        overrides: dict[str, object] = {**stack_parameters("embedded", spec), "world": world}
         if spec.name == "sim":
             overrides["real_time_factor"] = real_time_factor
         nodes.append(
@@ -40,7 +40,7 @@ def generate_launch_description() -> LaunchDescription:
                 package="llmos_robot",
                 executable=spec.name,
                 name=spec.name,
-                parameters=[os.path.join(share, "config", spec.params_file), {**spec.parameters, **overrides}],
+                parameters=[os.path.join(share, "config", spec.params_file), overrides],
                 remappings=list(spec.remappings),
                 output="screen",
                 respawn=True,

@@ -19,7 +19,7 @@ from launch.launch_description_sources import PythonLaunchDescriptionSource
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
-from llmos_robot.bringup import STACKS
+from llmos_robot.bringup import STACKS, stack_parameters
 from llmos_robot.world import load_world
 
 
@@ -57,7 +57,7 @@ def _spawn_and_nodes(context: LaunchContext) -> list:
                 name=spec.name,
                 parameters=[
                     os.path.join(share, "config", spec.params_file),
-                    {**spec.parameters, "use_sim_time": True, "world": world_path},
+                    {**stack_parameters("gazebo", spec), "world": world_path},
                 ],
                 remappings=list(spec.remappings),
                 output="screen",

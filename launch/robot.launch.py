@@ -12,7 +12,7 @@ from launch.actions import DeclareLaunchArgument
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
-from llmos_robot.bringup import STACKS
+from llmos_robot.bringup import STACKS, stack_parameters
 
 
 def generate_launch_description() -> LaunchDescription:
@@ -25,7 +25,7 @@ def generate_launch_description() -> LaunchDescription:
             name=spec.name,
             parameters=[
                 os.path.join(share, "config", spec.params_file),
-                {**spec.parameters, "use_sim_time": False, "world": world},
+                {**stack_parameters("robot", spec), "world": world},
             ],
             remappings=list(spec.remappings),
             output="screen",

@@ -25,10 +25,31 @@ MAP = NodeSpec("map", "llmos_robot.ros.map_node", "map.yaml")
 
 # Nodes that run on top of whichever robot (simulated or real) provides the TurtleBot3 topics.
 # Later parts (speech, kernel, memory, coverage, vision) join this list.
-APPLICATION: list[NodeSpec] = []
+APPLICATION: list[NodeSpec] = [
+    NodeSpec("coverage", "llmos_robot.ros.coverage_node", "coverage.yaml"),
+    NodeSpec("memory", "llmos_robot.ros.memory_node", "memory.yaml"),
+    NodeSpec("kernel", "llmos_robot.ros.kernel_node", "kernel.yaml"),
+    NodeSpec("speech_in", "llmos_robot.ros.speech_in_node", "speech.yaml"),
+    NodeSpec("speech_out", "llmos_robot.ros.speech_out_node", "speech.yaml"),
+    NodeSpec("vision", "llmos_robot.ros.vision_node", "vision.yaml"),
+]
 
 STACKS: dict[str, list[NodeSpec]] = {
     "embedded": [SIM, *APPLICATION],  # MuJoCo sim in-process: any machine
     "gazebo": [MAP, *APPLICATION],  # gz-sim provides the robot through ros_gz_bridge
     "robot": [MAP, *APPLICATION],  # a real TurtleBot3-class base provides the topics
 }
+
+# Nodes that place what they do on the map and take a `localisation` parameter. There is no
+# localiser yet: in the embedded simulator they read its true pose; elsewhere they dead-reckon.
+LOCALISED = ("coverage", "vision")
+
+
+def stack_parameters(stack: str, spec: NodeSpec) -> dict[str, object]:
+    """The parameters a node gets in `stack` on top of its parameter file."""
+    parameters = dict(spec.parameters)
+    if stack in ("embedded", "gazebo") and spec.name != "sim":
+        parameters["use_sim_time"] = True  # the simulator's /clock is the time
+    if stack == "embedded" and spec.name in LOCALISED:
+        parameters["localisation"] = "ground_truth"
+    return parameters

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from llmos_robot.bringup import STACKS
+from llmos_robot.bringup import STACKS, stack_parameters
 from llmos_robot.ros.supervisor import node_command
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def test_every_node_has_an_executable_a_main_and_a_parameter_file(name):
 
 def test_supervisor_command_passes_parameters_and_remappings():
     spec = SPECS["sim"]
-    command = node_command(spec, {"real_time_factor": 0.0, "camera": False})
+    command = node_command(spec, {**stack_parameters("embedded", spec), "real_time_factor": 0.0, "camera": False})
     assert command[1:3] == ["-m", spec.module]
     assert "--params-file" in command and command[command.index("--params-file") + 1].endswith("config/sim.yaml")
     assert "real_time_factor:=0.0" in command and "camera:=false" in command
@@ -54,3 +54,10 @@ def test_gazebo_bridge_maps_the_turtlebot3_topics():
         assert topic in topics
     assert topics["cmd_vel"]["direction"] == "ROS_TO_GZ"
     assert topics["cmd_vel"]["ros_type_name"] == "geometry_msgs/msg/TwistStamped"
+
+
+def test_embedded_stack_runs_on_sim_time_and_reads_the_true_pose():
+    coverage = SPECS["coverage"]
+    assert stack_parameters("embedded", coverage) == {"use_sim_time": True, "localisation": "ground_truth"}
+    assert "use_sim_time" not in stack_parameters("embedded", SPECS["sim"])
+    assert stack_parameters("robot", coverage) == {}  # a real robot: wall time, its own odometry

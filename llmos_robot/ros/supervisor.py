@@ -12,7 +12,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from llmos_robot.bringup import STACKS, NodeSpec
+from llmos_robot.bringup import STACKS, NodeSpec, stack_parameters
 from llmos_robot.world import share_dir
 
 RESTART_DELAY = 2.0  # s before restarting a node that died
@@ -26,8 +26,8 @@ class _Running:
     restarts: int = 0
 
 
-def node_command(spec: NodeSpec, overrides: dict[str, object]) -> list[str]:
-    """The command line that runs one node with its parameter file, overrides and remappings."""
+def node_command(spec: NodeSpec, parameters: dict[str, object]) -> list[str]:
+    """The command line that runs one node with its parameter file, `parameters` on top, and remappings."""
     command = [
         sys.executable,
         "-m",
@@ -36,7 +36,7 @@ def node_command(spec: NodeSpec, overrides: dict[str, object]) -> list[str]:
         "--params-file",
         str(share_dir() / "config" / spec.params_file),
     ]
-    for key, value in {**spec.parameters, **overrides}.items():
+    for key, value in parameters.items():
         text = str(value).lower() if isinstance(value, bool) else str(value)
         command += ["-p", f"{key}:={text}"]
     for source, target in spec.remappings:
@@ -49,7 +49,8 @@ def run_stack(stack: str, overrides: dict[str, dict[str, object]]) -> int:
     if not specs:
         print(f"the {stack} stack has no nodes of ours yet (the robot's own drivers provide the topics)")
         return 0
-    running = [_Running(s, subprocess.Popen(node_command(s, overrides.get(s.name, {})))) for s in specs]
+    parameters = {s.name: {**stack_parameters(stack, s), **overrides.get(s.name, {})} for s in specs}
+    running = [_Running(s, subprocess.Popen(node_command(s, parameters[s.name]))) for s in specs]
     print(f"started {', '.join(r.spec.name for r in running)}; Ctrl-C stops them")
     stopping = False
 
@@ -71,7 +72,7 @@ def run_stack(stack: str, overrides: dict[str, dict[str, object]]) -> int:
                     break
                 print(f"{entry.spec.name} exited with {code}; restarting in {RESTART_DELAY:.0f} s")
                 time.sleep(RESTART_DELAY)
-                entry.process = subprocess.Popen(node_command(entry.spec, overrides.get(entry.spec.name, {})))
+                entry.process = subprocess.Popen(node_command(entry.spec, parameters[entry.spec.name]))
                 entry.restarts += 1
     except KeyboardInterrupt:
         pass
