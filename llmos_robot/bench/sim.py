@@ -42,6 +42,40 @@ def _measure(world: World, seconds: float, camera: bool, sensors: bool, label: s
     }
 
 
+def _measure_node(world: World, seconds: float) -> dict[str, Any]:
+    """The `sim` ROS node unpaced, publishing every topic, for `seconds` of wall time."""
+    import rclpy
+    from rclpy.executors import SingleThreadedExecutor
+    from rclpy.parameter import Parameter
+
+    from llmos_robot.ros.sim_node import SimNode
+
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    node = SimNode(
+        context=context,
+        parameter_overrides=[
+            Parameter("world", value=str(world.sdf_path)),
+            Parameter("real_time_factor", value=0.0),
+        ],
+    )
+    executor = SingleThreadedExecutor(context=context)
+    executor.add_node(node)
+    wall0, cpu0, sim0 = time.perf_counter(), time.process_time(), node.sim.time
+    while time.perf_counter() - wall0 < seconds:
+        executor.spin_once(timeout_sec=0.05)
+    wall, cpu, simulated = time.perf_counter() - wall0, time.process_time() - cpu0, node.sim.time - sim0
+    node.shutdown()
+    node.destroy_node()
+    rclpy.shutdown(context=context)
+    return {
+        "simulated_s": round(simulated, 3),
+        "wall_s": round(wall, 3),
+        "real_time_factor": round(simulated / wall, 2),
+        "cpu_s_per_sim_s": round(cpu / simulated, 4),
+    }
+
+
 def run(seconds: float | None = None, world: str | None = None) -> dict[str, Any]:
     loaded = load_world(world or default_world_path())
     duration = seconds or 30.0
@@ -54,6 +88,8 @@ def run(seconds: float | None = None, world: str | None = None) -> dict[str, Any
         name: _measure(loaded, duration, camera, sensors, name.split(" (")[0])
         for name, (camera, sensors) in configurations.items()
     }
+    # The same sensors through the ROS node, converted and published (the robot standing still).
+    results["ros node: full sensors published, standing still"] = _measure_node(loaded, duration / 5)
     full = next(iter(results.values()))
     return {
         "world": str(loaded.sdf_path),
