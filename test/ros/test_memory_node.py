@@ -86,6 +86,25 @@ def test_last_cleaned_reports_a_cleaning_the_kernel_logged_in_process(ros, tmp_p
     assert reply.coverage == pytest.approx(0.93) and "kitchen" in reply.sentence
 
 
+def test_a_cleaning_remembered_over_ros_answers_last_cleaned_after_a_restart(ros, tmp_path):
+    start_memory(ros, tmp_path)
+    caller = ros.node("kernel_like")
+    remember = caller.create_client(Remember, "memory/remember")
+    request = Remember.Request(
+        text="Cleaned the kitchen.", kind="episode", room="kitchen", task="clean_room", provenance="robot", coverage=0.97
+    )
+    assert call(ros, remember, request).ok
+    # A second node on the same folder stands for the memory node after a restart.
+    restarted = MemoryNode(
+        context=ros.context,
+        parameter_overrides=[Parameter("db_dir", value=str(tmp_path / "memory")), Parameter("embedder", value="hashing")],
+    )
+    answer = restarted.store.last_cleaned("kitchen")
+    restarted.destroy_node()
+    assert answer.task == "clean_room" and answer.coverage == pytest.approx(0.97)
+    assert answer.stamp is not None and "kitchen" in answer.sentence
+
+
 def test_conversions_carry_every_field():
     from llmos_robot.memory import MemoryRecord as Record
     from llmos_robot.memory import Provenance
