@@ -28,7 +28,8 @@ from llmos_robot.sim._mujoco import mujoco
 from llmos_robot.sim.mjcf import OBSTACLE_GROUP
 from llmos_robot.vision import DetectionKind, PinholeCamera, VisionConfig, VisionPipeline
 from llmos_robot.vision.camera import from_map
-from llmos_robot.vision.pipeline import LEGS_LABEL, GridObstacles
+from llmos_robot.vision.pipeline import GridObstacles
+from llmos_robot.vision.types import LEGS_LABEL
 from llmos_robot.world import OccupancyGrid, World, default_world_path, load_world, rasterise
 from llmos_robot.world.geometry import Pose2D, Transform
 from llmos_robot.world.model import WorldObject

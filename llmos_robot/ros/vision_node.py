@@ -14,6 +14,7 @@ Calls (when available; never waits for it):
                                                          each place once per `remember_min_interval` s
 Parameters (config/vision.yaml documents each): world, localisation, max_rate, debug_image, remember,
   remember_min_separation, remember_min_interval, person_stop_distance, person_clear_after,
+  person_stop_for_upright,
   floor_colours, dirt_colours, spill_colours, lightness_weight, floor_tolerance, stain_tolerance,
   max_floor_range, min_stain_area, max_stain_extent, analysis_scale, marker_dictionary, marker_size,
   marker_names, max_person_range, max_upright_width.
@@ -62,6 +63,7 @@ class VisionNodeConfig:
     remember_min_interval: float
     person_stop_distance: float
     person_clear_after: float
+    person_stop_for_upright: bool
     vision: VisionConfig
 
 
@@ -78,7 +80,9 @@ class VisionNode(Node):
         self.camera = PinholeCamera.from_spec(world.robot().camera)
         self.pipeline = VisionPipeline(self.settings.vision, self.camera, GridObstacles.from_world(world))
         self.sightings = SightingFilter(self.settings.remember_min_separation, self.settings.remember_min_interval)
-        self.guard = PersonGuard(self.settings.person_stop_distance, self.settings.person_clear_after)
+        self.guard = PersonGuard(
+            self.settings.person_stop_distance, self.settings.person_clear_after, self.settings.person_stop_for_upright
+        )
         self._pose: Pose2D | None = None
         self._last_frame = -1e9
         self._memory_missing_logged = False
@@ -134,6 +138,7 @@ class VisionNode(Node):
             remember_min_interval=float(p("remember_min_interval", 300.0)),  # type: ignore[arg-type]
             person_stop_distance=float(p("person_stop_distance", 1.0)),  # type: ignore[arg-type]
             person_clear_after=float(p("person_clear_after", 1.0)),  # type: ignore[arg-type]
+            person_stop_for_upright=bool(p("person_stop_for_upright", False)),
             vision=vision,
         )
 

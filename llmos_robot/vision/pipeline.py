@@ -16,14 +16,12 @@ from llmos_robot.vision.floor import FloorSegmenter, FloorView, PixelClass, Segm
 from llmos_robot.vision.image import check_image
 from llmos_robot.vision.markers import MarkerDetector
 from llmos_robot.vision.people import find_people
-from llmos_robot.vision.types import Detection, DetectionKind, VisionResult
+from llmos_robot.vision.types import LEGS_LABEL, UPRIGHT_LABEL, Detection, DetectionKind, VisionResult
 from llmos_robot.world.geometry import Pose2D
 from llmos_robot.world.grid import OCCUPIED, OccupancyGrid, rasterise
 from llmos_robot.world.model import World
 
 UPRIGHT_CONFIDENCE = 0.5  # a person from the map difference alone: no legs seen
-LEGS_LABEL = "legs"  # person detections say which cue found them
-UPRIGHT_LABEL = "unmapped upright"
 
 
 class KnownObstacles(Protocol):

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from llmos_robot.vision.types import Detection, DetectionKind
+from llmos_robot.vision.types import UPRIGHT_LABEL, Detection, DetectionKind
 
 REMEMBERED_KINDS = (DetectionKind.MARKER, DetectionKind.DIRT, DetectionKind.SPILL)
 
@@ -73,10 +73,16 @@ def _sentence(detection: Detection, room: str) -> str:
 
 @dataclass
 class PersonGuard:
-    """Raises when a person is nearer than `stop_distance`; clears after `clear_after` s without one."""
+    """Raises when a person is nearer than `stop_distance`; clears after `clear_after` s without one.
+
+    Only a pair of legs stops the robot unless `stop_for_upright`: the map-difference cue ("unmapped
+    upright") also fires where the floor's colour changes at a doorway, and a robot that waits for
+    a person who is not there never finishes. The lidar still stops it for anything solid.
+    """
 
     stop_distance: float = 1.0
     clear_after: float = 1.0
+    stop_for_upright: bool = False
     active: bool = False
     _last_close: float = -math.inf
 
@@ -85,7 +91,10 @@ class PersonGuard:
         close = [
             d
             for d in detections
-            if d.kind is DetectionKind.PERSON and d.distance is not None and d.distance < self.stop_distance
+            if d.kind is DetectionKind.PERSON
+            and d.distance is not None
+            and d.distance < self.stop_distance
+            and (self.stop_for_upright or d.label != UPRIGHT_LABEL)
         ]
         if close:
             self._last_close = now

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+LEGS_LABEL = "legs"  # person detections say which cue found them
+UPRIGHT_LABEL = "unmapped upright"
+
 
 class DetectionKind(Enum):
     DIRT = "dirt"

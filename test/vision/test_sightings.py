@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from llmos_robot.vision import Detection, DetectionKind
 from llmos_robot.vision.sightings import PersonGuard, SightingFilter
+from llmos_robot.vision.types import LEGS_LABEL, UPRIGHT_LABEL
 
 
 def marker(x, y, label="bleach", marker_id=1):
@@ -49,3 +52,14 @@ def test_a_close_person_raises_the_interrupt_once_and_it_clears_after_a_while():
     assert guard.update([], now=0.8) is None  # a frame without them is not enough
     assert guard.update([], now=1.3) == (False, "nobody close any more")
     assert not guard.active
+
+
+def test_only_legs_stop_the_robot_unless_the_upright_cue_is_trusted():
+    upright = dataclasses.replace(person(0.6), label=UPRIGHT_LABEL)
+    assert PersonGuard(stop_distance=1.0).update([upright], now=0.0) is None
+    assert PersonGuard(stop_distance=1.0, stop_for_upright=True).update([upright], now=0.0) == (
+        True,
+        "a person 0.6 m ahead",
+    )
+    legs = dataclasses.replace(person(0.6), label=LEGS_LABEL)
+    assert PersonGuard(stop_distance=1.0).update([legs], now=0.0) == (True, "a person 0.6 m ahead")
