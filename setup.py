@@ -29,7 +29,13 @@ def tree(folder: str) -> list[tuple[str, list[str]]]:
 NODES = [
     "sim = llmos_robot.ros.sim_node:main",
     "tour = llmos_robot.ros.tour_node:main",
+    "memory = llmos_robot.ros.memory_node:main",
+    "speech_in = llmos_robot.ros.speech_in_node:main",
+    "speech_out = llmos_robot.ros.speech_out_node:main",
     "map = llmos_robot.ros.map_node:main",
+    "coverage = llmos_robot.ros.coverage_node:main",
+    "kernel = llmos_robot.ros.kernel_node:main",
+    "vision = llmos_robot.ros.vision_node:main",
 ]
 
 setup(

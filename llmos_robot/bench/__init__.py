@@ -15,6 +15,11 @@ from typing import Any
 # name -> "module:function"; the function takes (seconds: float | None) and returns a report dict.
 BENCHMARKS = {
     "sim": "llmos_robot.bench.sim:run",
+    "memory": "llmos_robot.bench.memory:run",
+    "speech": "llmos_robot.bench.speech:run",
+    "vision": "llmos_robot.bench.vision:run",
+    "kernel": "llmos_robot.bench.kernel:run",
+    "coverage": "llmos_robot.bench.coverage:run",
 }
 
 

@@ -15,6 +15,11 @@ COMMAND_MODULES = [
     "llmos_robot.cli.world",
     "llmos_robot.cli.demo",
     "llmos_robot.cli.bench",
+    "llmos_robot.cli.memory",
+    "llmos_robot.cli.speech",
+    "llmos_robot.cli.kernel",
+    "llmos_robot.cli.clean",
+    "llmos_robot.cli.vision",
 ]
 
 
