@@ -38,6 +38,7 @@ class RandomBounce:
         self.inside = inside  # a virtual wall (the classic IR barrier): keep the robot in one room
         self._rng = np.random.default_rng(config.seed)
         self._turn_to: float | None = None
+        self._turn_started = -math.inf
         self._back_until = -math.inf
         self._bumped = False
         self.collisions = 0
@@ -54,6 +55,13 @@ class RandomBounce:
             return (-0.1, 0.0)
         if self._turn_to is None and (sense.bumper or self._blocked(sense) or now < self._back_until + 0.05):
             self._turn_to = wrap_angle(sense.pose.yaw + self._rng.uniform(0.6 * math.pi, 1.4 * math.pi))
+            self._turn_started = now
+        if self._turn_to is not None and now - self._turn_started > 2 * math.pi / cfg.turn_rate + 1.0:
+            # Turned a whole circle's time without getting there (wedged, or blocked all round):
+            # back off and pick a new direction, as a bouncing vacuum's escape move does.
+            self._back_until = now + cfg.back_off_time
+            self._turn_to = None
+            return (-0.1, 0.0)
         if self._turn_to is not None:
             error = wrap_angle(self._turn_to - sense.pose.yaw)
             if abs(error) < 0.1 and not self._blocked(sense):

@@ -24,7 +24,7 @@ class CoverageConfig:
     angular_acceleration: float = 6.0  # rad/s^2
     lookahead: float = 0.20  # m, pure pursuit
     turn_in_place_above: float = 0.35  # rad of heading error: stop and rotate first
-    corner_tolerance: float = 0.03  # m: a waypoint counts as reached this close along the path
+    corner_tolerance: float = 0.01  # m: a lane end counts as reached this close along the path
     # Obstacles the map does not show, seen by the lidar: slow down, then stop, in a corridor ahead.
     obstacle_slow_distance: float = 0.60  # m from the robot's centre
     obstacle_stop_distance: float = 0.30  # m from the robot's centre

@@ -87,6 +87,9 @@ def _circle_hit(a: Vec2, b: Vec2, pose: Pose2D, radius: float) -> Vec2 | None:
     return None
 
 
+NEAR_ENOUGH = 0.03  # m: how close the first vertex (driven to from anywhere) must be reached
+
+
 class RouteFollower:
     """Drives a polyline vertex by vertex: turns on the spot at sharp corners, pure pursuit between.
 
@@ -130,7 +133,9 @@ class RouteFollower:
         while not self.done:
             target = self.points[self.index]
             start = self.points[self.index - 1] if self.index > 0 else here
-            if _remaining_along(start, target, here) <= self.tolerance or math.dist(here, target) <= self.tolerance:
+            # A lane's end is floor to clean: reach it to within the tolerance along the lane.
+            tolerance = self._tolerance(self.index)
+            if _remaining_along(start, target, here) <= tolerance or math.dist(here, target) <= tolerance:
                 self.index += 1
                 self.done = self.index >= len(self.points)
             else:
@@ -146,8 +151,9 @@ class RouteFollower:
             return (0.0, turn if abs(turn) > 0.3 else math.copysign(0.3, turn))
         to_corner = math.dist(here, target)
         if self._must_stop_at(self.index):
-            # Brake at half the allowed deceleration so the command never has to jump to zero.
-            speed = min(self.speed, math.sqrt(self.deceleration * max(to_corner - self.tolerance, 0.0)) + 0.02)
+            # Brake at 3/4 of the allowed deceleration so the command never has to jump to zero.
+            braking = 1.5 * self.deceleration * max(to_corner - self._tolerance(self.index), 0.0)
+            speed = min(self.speed, math.sqrt(braking) + 0.02)
         else:
             speed = self.speed
         distance = max(math.dist(here, aim), 1e-6)
@@ -156,6 +162,11 @@ class RouteFollower:
             speed *= self.max_angular / abs(angular)
             angular = math.copysign(self.max_angular, angular)
         return (speed, angular)
+
+    def _tolerance(self, index: int) -> float:
+        """How close along the way vertex `index` must be reached: the first one (driven to from
+        wherever the robot is, not along a lane) within NEAR_ENOUGH, the others within the tolerance."""
+        return max(self.tolerance, NEAR_ENOUGH) if index == 0 else self.tolerance
 
     def _must_stop_at(self, index: int) -> bool:
         if index >= len(self.points) - 1:

@@ -9,9 +9,11 @@ centre region: the floor a perfect run could clean. Coverage is measured against
 Lanes run parallel to one axis, at most a swath apart. Each lane is cut into runs where
 furniture interrupts it; runs on neighbouring lanes that overlap one-to-one form a boustrophedon
 cell (an obstacle-free strip). Partial lanes are added where the lanes leave floor unswept (gap
-filling). Cells are visited greedily from the robot's pose, nearest corner first, each swept
-back and forth. Both axes and several lane placements are tried; the plan with the lowest
-estimated time (sweeping, travel, ~3 s per turn) among those that miss the least floor wins.
+filling); those do not split the cells. Cells are visited greedily from the robot's pose,
+nearest corner next, with every cell and corner tried first and the order with the least travel
+kept; each is swept back and forth. Each gap-fill lane (and headland pass) is then inserted
+where it adds the least travel. Both axes and several lane placements are tried; the plan with
+the lowest estimated time (sweeping, travel, ~3 s per turn) among those that miss the least floor wins.
 Transitions between sweeps are straight when clear, else A* on the traversable grid.
 """
 
@@ -144,8 +146,11 @@ class CoveragePlanner:
         candidates: list[tuple[int, float, CoveragePlan]] = []
         for axis, phase in itertools.product(("x", "y"), LANE_PHASES):
             runs, headlands, lanes, missed = self._lane_runs(centres, axis, phase)
-            sweeps = self._order_cells(_decompose(runs), axis, (pose.x, pose.y))
-            sweeps += _order_sweeps(headlands, sweeps[-1][-1] if sweeps else (pose.x, pose.y))
+            regular = [run for run in runs if run[0] in self._lane_offset]
+            # Gap-fill lanes and headland passes do not split the cells: each goes where it adds the
+            # least travel (cheapest insertion), so the sweep order stays cell after whole cell.
+            extra = [self._run_points(axis, run) for run in runs if run[0] not in self._lane_offset] + headlands
+            sweeps = self._order_cells(_decompose(regular), axis, (pose.x, pose.y), extra)
             plan = CoveragePlan(room, sweeps, self.traversable, reachable, cfg.swath, axis, lanes)
             candidates.append((missed, _turn_cost(plan), plan))
         # The cheapest of the plans that leave (almost) no more floor unswept than the best one.
@@ -240,14 +245,45 @@ class CoveragePlanner:
     def _cell_point_on_grid(self, axis: str, lane: int, along: int) -> Vec2:
         return self.grid.centre_of(lane, along) if axis == "x" else self.grid.centre_of(along, lane)
 
-    def _order_cells(self, cells: list[list[tuple[int, int, int]]], axis: str, start: Vec2) -> list[list[Vec2]]:
-        """Visit cells greedily (nearest corner next); inside a cell, lane after lane, back and forth."""
+    def _order_cells(
+        self, cells: list[list[tuple[int, int, int]]], axis: str, start: Vec2, extra: list[list[Vec2]]
+    ) -> list[list[Vec2]]:
+        """Cells greedily, nearest corner next, trying every cell and corner first; the shortest travel wins.
+
+        Inside a cell the robot sweeps lane after lane, back and forth.
+        """
+        best_sweeps: list[list[Vec2]] | None = None
+        best_travel = math.inf
+        firsts: list[tuple[int, bool, bool] | None] = [
+            (index, from_last, reverse)
+            for index in range(len(cells))
+            for from_last in (False, True)
+            for reverse in (False, True)
+        ]
+        for first in firsts or [None]:
+            sweeps = _insert_cheapest(self._order_cells_from(cells, axis, start, first), extra, start)
+            travel = math.dist(start, sweeps[0][0]) if sweeps else 0.0
+            travel += sum(math.dist(a[-1], b[0]) for a, b in itertools.pairwise(sweeps))
+            if travel < best_travel - 1e-9:
+                best_sweeps, best_travel = sweeps, travel
+        return best_sweeps or []
+
+    def _order_cells_from(
+        self,
+        cells: list[list[tuple[int, int, int]]],
+        axis: str,
+        start: Vec2,
+        first: tuple[int, bool, bool] | None,
+    ) -> list[list[Vec2]]:
         remaining = list(cells)
         sweeps: list[list[Vec2]] = []
         here = start
         while remaining:
             best: tuple[float, int, bool, bool] | None = None
-            for index, cell in enumerate(remaining):
+            if first is not None:
+                best = (0.0, *first)
+                first = None
+            for index, cell in enumerate(remaining if best is None else []):
                 for from_last in (False, True):
                     lane, a, b = cell[-1] if from_last else cell[0]
                     for reverse in (False, True):
@@ -265,6 +301,11 @@ class CoveragePlanner:
                 reverse = not reverse
             here = sweeps[-1][-1]
         return sweeps
+
+    def _run_points(self, axis: str, run: tuple[int, int, int]) -> list[Vec2]:
+        lane, a, b = run
+        points = [self._cell_point(axis, lane, a), self._cell_point(axis, lane, b)]
+        return points if a != b else points[:1]
 
     # ------------------------------------------------------------------ spots
 
@@ -342,23 +383,27 @@ def _decompose(runs: list[tuple[int, int, int]]) -> list[list[tuple[int, int, in
     return cells
 
 
-def _order_sweeps(runs: list[list[Vec2]], start: Vec2) -> list[list[Vec2]]:
-    """Greedy: from where the robot is, the run with the nearest end next, driven from that end."""
-    remaining = list(runs)
-    ordered: list[list[Vec2]] = []
-    here = start
-    while remaining:
-        best_index, best_reverse, best_distance = 0, False, math.inf
-        for index, run in enumerate(remaining):
-            for reverse, end in ((False, run[0]), (True, run[-1])):
-                distance = math.dist(here, end)
-                if distance < best_distance - 1e-9:
-                    best_index, best_reverse, best_distance = index, reverse, distance
-        run = remaining.pop(best_index)
-        run = list(reversed(run)) if best_reverse else run
-        ordered.append(run)
-        here = run[-1]
+def _insert_cheapest(sweeps: list[list[Vec2]], extra: list[list[Vec2]], start: Vec2) -> list[list[Vec2]]:
+    """Add each extra sweep (longest first) where it lengthens the straight-line tour least, either way round."""
+    ordered = [list(sweep) for sweep in sweeps]
+    for run in sorted(extra, key=_polyline_length, reverse=True):
+        best: tuple[float, int, list[Vec2]] | None = None
+        for candidate in (run, list(reversed(run))):
+            for index in range(len(ordered) + 1):
+                before = ordered[index - 1][-1] if index > 0 else start
+                added = math.dist(before, candidate[0])
+                if index < len(ordered):
+                    after = ordered[index][0]
+                    added += math.dist(candidate[-1], after) - math.dist(before, after)
+                if best is None or added < best[0] - 1e-9:
+                    best = (added, index, candidate)
+        assert best is not None
+        ordered.insert(best[1], list(best[2]))
     return ordered
+
+
+def _polyline_length(points: list[Vec2]) -> float:
+    return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
 
 
 def _turn_cost(plan: CoveragePlan) -> float:

@@ -40,3 +40,12 @@ def test_bounce_stays_behind_a_virtual_wall():
         positions.append(robot.pose)
     assert all(-0.05 <= p.x <= 3.05 and -0.05 <= p.y <= 3.05 for p in positions)
     assert len({(round(p.x, 1), round(p.y, 1)) for p in positions}) > 3
+
+
+def test_a_wedged_bounce_robot_that_cannot_turn_backs_off_instead_of_spinning_forever():
+    bounce = RandomBounce()
+    pose = Pose2D(1.0, 1.0, 0.0)  # it never moves: the wheels slip against furniture
+    close = np.full(360, 0.2, dtype=np.float32)  # something close ahead, all the time
+    commands = [bounce.step(Sense(pose, False, 0.0, close, ANGLES), 0.05 * i) for i in range(300)]
+    assert commands[0][0] == 0.0 and commands[0][1] != 0.0  # it tries to turn first
+    assert any(linear < 0.0 for linear, _ in commands)  # then backs off to get free
