@@ -44,7 +44,6 @@ from numpy.typing import NDArray
 from rclpy.action import ActionServer, CancelResponse, GoalResponse
 from rclpy.action.server import ServerGoalHandle
 from rclpy.callback_groups import ReentrantCallbackGroup
-from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
 from sensor_msgs.msg import LaserScan
 from std_srvs.srv import Trigger
@@ -54,9 +53,9 @@ from llmos_robot.coverage.heatmap import render_heatmap
 from llmos_robot.coverage.job import DriveJob, JobResult, Outcome, Sense
 from llmos_robot.coverage.planner import CoveragePlanner
 from llmos_robot.coverage.session import start_clean, start_go_to
-from llmos_robot.errors import LlmosError
 from llmos_robot.ros import conversions as conv
 from llmos_robot.ros import coverage_conversions as cconv
+from llmos_robot.ros.node_main import run_node
 from llmos_robot.world import default_world_path, load_world, rasterise
 from llmos_robot.world.geometry import Pose2D
 
@@ -352,22 +351,7 @@ class CoverageNode(Node):
 
 
 def main(args: list[str] | None = None) -> None:
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = CoverageNode()
-        executor = MultiThreadedExecutor(num_threads=3)
-        executor.add_node(node)
-        executor.spin()
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    except LlmosError as err:
-        print(f"coverage: {err}")
-        raise SystemExit(1) from err
-    finally:
-        if node is not None:
-            node.destroy_node()
-        rclpy.try_shutdown()
+    run_node("coverage", CoverageNode, args, threads=3)
 
 
 if __name__ == "__main__":

@@ -32,13 +32,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import rclpy
 from llmos_interfaces.action import Clean, GoTo
 from llmos_interfaces.msg import Interrupt, ProcessTable, Transcript
 from llmos_interfaces.srv import LastCleaned, Recall, Remember
 from rclpy.action import ActionClient
 from rclpy.callback_groups import ReentrantCallbackGroup
-from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
 from rclpy.task import Future
 from std_msgs.msg import String
@@ -55,6 +53,7 @@ from llmos_robot.kernel.local import FileMemory
 from llmos_robot.kernel.ports import CleanedRecord, DoneCallback, MemoryItem, ProgressCallback
 from llmos_robot.kernel.semantic import load_semantic
 from llmos_robot.ros import kernel_conversions as kconv
+from llmos_robot.ros.node_main import run_node
 from llmos_robot.world import World, default_world_path, load_world
 
 
@@ -334,23 +333,7 @@ class KernelNode(Node):
 
 
 def main(args: list[str] | None = None) -> None:
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = KernelNode()
-        executor = MultiThreadedExecutor(num_threads=3)
-        executor.add_node(node)
-        executor.spin()
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    except LlmosError as err:
-        print(f"kernel: {err}")
-        raise SystemExit(1) from err
-    finally:
-        if node is not None:
-            node.shutdown()
-            node.destroy_node()
-        rclpy.try_shutdown()
+    run_node("kernel", KernelNode, args, threads=3)
 
 
 if __name__ == "__main__":

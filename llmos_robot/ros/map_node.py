@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import rclpy
 from nav_msgs.msg import OccupancyGrid as OccupancyGridMsg
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
-from llmos_robot.errors import LlmosError
 from llmos_robot.ros import conversions as conv
+from llmos_robot.ros.node_main import run_node
 from llmos_robot.world import RasterConfig, default_world_path, load_world, rasterise
 
 
@@ -42,20 +40,7 @@ class MapNode(Node):
 
 
 def main(args: list[str] | None = None) -> None:
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = MapNode()
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    except LlmosError as err:
-        print(f"map: {err}")
-        raise SystemExit(1) from err
-    finally:
-        if node is not None:
-            node.destroy_node()
-        rclpy.try_shutdown()
+    run_node("map", MapNode, args)
 
 
 if __name__ == "__main__":

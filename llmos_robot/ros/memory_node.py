@@ -19,15 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import rclpy
 from llmos_interfaces.msg import MemoryRecord as MemoryRecordMsg
 from llmos_interfaces.srv import LastCleaned, Recall, Remember
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 
 from llmos_robot.errors import LlmosError
 from llmos_robot.memory import MemoryConfig, MemoryRecord, MemoryStore, make_embedder
 from llmos_robot.ros import memory_conversions as conv
+from llmos_robot.ros.node_main import run_node
 from llmos_robot.world import default_world_path, load_world
 
 DEFAULT_DB_DIR = "~/.local/share/llmos_robot/memory"
@@ -126,21 +125,7 @@ class MemoryNode(Node):
 
 
 def main(args: list[str] | None = None) -> None:
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = MemoryNode()
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    except LlmosError as err:
-        print(f"memory: {err}")
-        raise SystemExit(1) from err
-    finally:
-        if node is not None:
-            node.shutdown()
-            node.destroy_node()
-        rclpy.try_shutdown()
+    run_node("memory", MemoryNode, args)
 
 
 if __name__ == "__main__":

@@ -26,20 +26,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import rclpy
 from geometry_msgs.msg import Twist, TwistStamped
 from llmos_interfaces.msg import Bumper
 from nav_msgs.msg import OccupancyGrid as OccupancyGridMsg
 from nav_msgs.msg import Odometry as OdometryMsg
 from numpy.typing import NDArray
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 from rosgraph_msgs.msg import Clock
 from sensor_msgs.msg import CameraInfo, Image, Imu, LaserScan
 
-from llmos_robot.errors import LlmosError
 from llmos_robot.ros import conversions as conv
+from llmos_robot.ros.node_main import run_node
 from llmos_robot.sim import (
     BumperReading,
     CommandLimits,
@@ -146,6 +144,8 @@ class SimNode(Node):
         try:
             self._loop.run(should_stop=self._stop.is_set)
         except Exception as err:  # the loop thread must not die silently
+            if self._stop.is_set() or not self.context.ok():
+                return  # shutting down (Ctrl-C shuts the context before main() stops this thread)
             self.get_logger().fatal(f"simulation stopped: {err}")
             raise
         finally:
@@ -198,21 +198,7 @@ class _Publisher:
 
 
 def main(args: list[str] | None = None) -> None:
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = SimNode()
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    except LlmosError as err:
-        print(f"sim: {err}")
-        raise SystemExit(1) from err
-    finally:
-        if node is not None:
-            node.shutdown()
-            node.destroy_node()
-        rclpy.try_shutdown()
+    run_node("sim", SimNode, args)
 
 
 if __name__ == "__main__":

@@ -21,13 +21,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import rclpy
 from llmos_interfaces.msg import AudioChunk, Transcript
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from std_msgs.msg import Bool
 
 from llmos_robot.errors import LlmosError
+from llmos_robot.ros.node_main import run_node
 from llmos_robot.ros.speech_conversions import audio_chunk_to_msg, audio_from_chunk_msg, transcript_to_msg
 from llmos_robot.speech.audio import read_wav
 from llmos_robot.speech.listener import Heard, SpeechListener
@@ -179,21 +178,7 @@ class SpeechInNode(Node):
 
 
 def main(args: list[str] | None = None) -> None:
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = SpeechInNode()
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    except LlmosError as err:
-        print(f"speech_in: {err}")
-        raise SystemExit(1) from err
-    finally:
-        if node is not None:
-            node.shutdown()
-            node.destroy_node()
-        rclpy.try_shutdown()
+    run_node("speech_in", SpeechInNode, args)
 
 
 if __name__ == "__main__":

@@ -21,13 +21,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import rclpy
 from llmos_interfaces.msg import AudioChunk, Transcript
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from std_msgs.msg import Bool, String
 
 from llmos_robot.errors import AudioDeviceError, LlmosError
+from llmos_robot.ros.node_main import run_node
 from llmos_robot.ros.speech_conversions import audio_chunk_to_msg, audio_from_chunk_msg
 from llmos_robot.speech.audio import WHISPER_RATE, Audio
 from llmos_robot.speech.playback import AudioSink, NullSink, SoundDeviceSink, SpeechPlayer, is_stop_command
@@ -157,21 +156,7 @@ class SpeechOutNode(Node):
 
 
 def main(args: list[str] | None = None) -> None:
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = SpeechOutNode()
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    except LlmosError as err:
-        print(f"speech_out: {err}")
-        raise SystemExit(1) from err
-    finally:
-        if node is not None:
-            node.shutdown()
-            node.destroy_node()
-        rclpy.try_shutdown()
+    run_node("speech_out", SpeechOutNode, args)
 
 
 if __name__ == "__main__":

@@ -26,17 +26,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import rclpy
 from llmos_interfaces.msg import Detections, Interrupt
 from llmos_interfaces.srv import Remember
 from nav_msgs.msg import Odometry as OdometryMsg
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from sensor_msgs.msg import Image
 
 from llmos_robot.errors import LlmosError
 from llmos_robot.ros import conversions as conv
 from llmos_robot.ros import vision_conversions as vconv
+from llmos_robot.ros.node_main import run_node
 from llmos_robot.vision import PinholeCamera, VisionConfig, VisionPipeline, annotate
 from llmos_robot.vision.config import (
     DEFAULT_DIRT_COLOURS,
@@ -192,20 +191,7 @@ class VisionNode(Node):
 
 
 def main(args: list[str] | None = None) -> None:
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = VisionNode()
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    except LlmosError as err:
-        print(f"vision: {err}")
-        raise SystemExit(1) from err
-    finally:
-        if node is not None:
-            node.destroy_node()
-        rclpy.try_shutdown()
+    run_node("vision", VisionNode, args)
 
 
 if __name__ == "__main__":
