@@ -46,6 +46,9 @@ _REMEMBER = re.compile(r"^(please )?(remember|note|keep in mind|don'?t forget|ma
 _SAY = re.compile(
     r"^(please )?(say|announce|tell (him|her|them|everyone|everybody|the kids|my \w+))\s*:?\s+(?P<text>.+)$"
 )
+# How people address the robot before the request ("Robot, ...", "hey robot ..."): not part of it,
+# and in the way of the rules anchored at the start of the request.
+_ADDRESS = re.compile(r"^((hey|hi|ok|okay|hello) )?robot\b ?")
 _RECALL = re.compile(
     r"^(when|where|what did|what do you (remember|know)|do you (remember|know)|did you|have you|"
     r"what was|how long ago|how many times|is the .* clean|was the .* cleaned|what happened|what did i)\b"
@@ -151,7 +154,7 @@ class IntentParser:
         self.vocabulary = vocabulary
 
     def parse(self, utterance: str) -> Intent:
-        text = normalise(utterance)
+        text = _ADDRESS.sub("", normalise(utterance))
         if not text:
             return Intent(make("none"), True, "empty")
         if STOP.search(text):

@@ -24,6 +24,9 @@ def parser(house):  # type: ignore[no-untyped-def]
         ("don't clean the bedroom", "none()"),
         ("remember that the keys are in the drawer", "remember(text='the keys are in the drawer')"),
         ("when did you last clean the hallway?", "recall(text='when did you last clean the hallway?')"),
+        # Addressing the robot by name does not change the request.
+        ("Robot, when did you last clean the kitchen?", "recall(text='Robot, when did you last clean the kitchen?')"),
+        ("hey robot, clean the bathroom", "clean_room(room='bathroom')"),
     ],
 )
 def test_rules_understand_house_words(parser, utterance, expected):
