@@ -105,7 +105,7 @@ class Listener(Node):
             and self.count_subscribers("speech/say") > 1  # speech_out and us
             and self.count_publishers("kernel/processes") > 0
             and self.count_publishers("sim/ground_truth") > 0
-            and self._memory.service_is_ready()
+            and bool(self._memory.service_is_ready())
         )
 
 
@@ -189,6 +189,7 @@ def _interrupt(*_: object) -> None:
 
 def _say_line(node: Listener, heard: Heard, line: Line, voice: np.ndarray) -> dict[str, Any]:
     transcripts, replies = len(heard.transcripts), len(heard.replies)
+    tasks_before = {p["pid"] for p in heard.processes}
     print(f'\nyou:   "{line.text}"')
     started = time.monotonic()
     _speak(node, voice)
@@ -204,7 +205,6 @@ def _say_line(node: Listener, heard: Heard, line: Line, voice: np.ndarray) -> di
     entry["replies"] = heard.replies[replies:]
     for reply in entry["replies"]:
         print(f'robot: "{reply}"')
-    tasks_before = {p["pid"] for p in heard.processes}
     entry["started_a_task"] = bool({p["pid"] for p in heard.processes} - tasks_before)
     if line.wait_for_task:
         replies = len(heard.replies)

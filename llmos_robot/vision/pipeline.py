@@ -145,16 +145,16 @@ class VisionPipeline:
             x1, y1 = marker.corners.max(axis=0)
             box = (int(x0), int(y0), int(x1 - x0) + 1, int(y1 - y0) + 1)
             label = self.config.marker_names.get(marker.marker_id, f"marker_{marker.marker_id}")
-            placed = self._placed(DetectionKind.MARKER, 1.0, box, marker.position[:2], pose)
+            seen = self._placed(DetectionKind.MARKER, 1.0, box, marker.position[:2], pose)
             in_range = marker.distance <= self.config.max_marker_distance
             detections.append(
                 Detection(
-                    placed.kind,
+                    seen.kind,
                     1.0 if in_range else 0.5,
                     box,
                     label,
-                    placed.position if in_range else None,
-                    placed.frame,
+                    seen.position if in_range else None,
+                    seen.frame,
                     marker.distance,
                     marker.marker_id,
                 )

@@ -91,13 +91,21 @@ def test_a_cleaning_remembered_over_ros_answers_last_cleaned_after_a_restart(ros
     caller = ros.node("kernel_like")
     remember = caller.create_client(Remember, "memory/remember")
     request = Remember.Request(
-        text="Cleaned the kitchen.", kind="episode", room="kitchen", task="clean_room", provenance="robot", coverage=0.97
+        text="Cleaned the kitchen.",
+        kind="episode",
+        room="kitchen",
+        task="clean_room",
+        provenance="robot",
+        coverage=0.97,
     )
     assert call(ros, remember, request).ok
     # A second node on the same folder stands for the memory node after a restart.
     restarted = MemoryNode(
         context=ros.context,
-        parameter_overrides=[Parameter("db_dir", value=str(tmp_path / "memory")), Parameter("embedder", value="hashing")],
+        parameter_overrides=[
+            Parameter("db_dir", value=str(tmp_path / "memory")),
+            Parameter("embedder", value="hashing"),
+        ],
     )
     answer = restarted.store.last_cleaned("kitchen")
     restarted.destroy_node()
