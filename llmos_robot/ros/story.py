@@ -10,12 +10,14 @@
 The script is the seed scenario: "clean the kitchen"; the robot cleans it; "clean the kitchen"
 again a minute later is politely refused with the time it was cleaned; "when did you last clean
 the kitchen?" is answered from memory. Everything said and done goes to DIR/story.json, the
-replies to WAV files, and the robot's path over the map to DIR/path.png.
+replies to DIR/replies.wav, the robot's path over the map to DIR/path.png, and its memory to
+DIR/memory (emptied at the start, so every run begins in a house not yet cleaned).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import time
@@ -145,7 +147,13 @@ def run_story(world_path: Path | None, out: Path, speed: float) -> int:
     world = load_world(world_path or default_world_path())
     out.mkdir(parents=True, exist_ok=True)
     voices = _synthesise(SCRIPT)
-    overrides: dict[str, dict[str, object]] = {"sim": {"real_time_factor": speed, "world": str(world.sdf_path)}}
+    # The story starts from a house the robot has not cleaned yet: a memory of its own, emptied.
+    memory = out / "memory"
+    shutil.rmtree(memory, ignore_errors=True)
+    overrides: dict[str, dict[str, object]] = {
+        "sim": {"real_time_factor": speed, "world": str(world.sdf_path)},
+        "memory": {"db_dir": str(memory.resolve())},
+    }
     processes = [
         subprocess.Popen(node_command(spec, {**stack_parameters("embedded", spec), **overrides.get(spec.name, {})}))
         for spec in STACKS["embedded"]
