@@ -26,9 +26,12 @@ class TextToSpeech(Protocol):
 class PiperTts:
     """The shipped Piper voice (en_US-joe-medium, 22050 Hz) or a user's .onnx voice."""
 
-    def __init__(self, model_path: Path | None = None, config_path: Path | None = None) -> None:
-        from piper import PiperVoice
+    def __init__(self, model_path: Path | None = None, config_path: Path | None = None, variation: bool = True) -> None:
+        """`variation=False` removes the voice's random noise: the same text gives the same samples
+        (tests that must repeat); otherwise each rendition differs slightly, as speech does."""
+        from piper import PiperVoice, SynthesisConfig
 
+        self._syn_config = None if variation else SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
         if model_path is None:
             model_path, config_path = piper_voice_paths()
         if not Path(model_path).is_file():
@@ -48,7 +51,7 @@ class PiperTts:
         if not text.strip():
             return
         with self._lock:
-            for chunk in self._voice.synthesize(text):
+            for chunk in self._voice.synthesize(text, syn_config=self._syn_config):
                 yield Audio(np.asarray(chunk.audio_float_array, dtype=np.float32), int(chunk.sample_rate))
 
 

@@ -48,7 +48,7 @@ def test_injected_wav_comes_out_as_a_transcript(ros, tmp_path):
     from llmos_robot.ros.speech_in_node import SpeechInNode
     from llmos_robot.speech.tts import PiperTts, speak_to_audio
 
-    wav = write_wav(tmp_path / "command.wav", speak_to_audio(PiperTts(), "Please clean the kitchen."))
+    wav = write_wav(tmp_path / "command.wav", speak_to_audio(PiperTts(variation=False), "Please clean the kitchen."))
     transcripts: list[Transcript] = []
     listener = ros.node("transcript_listener")
     listener.create_subscription(Transcript, "speech/transcript", transcripts.append, 10)
