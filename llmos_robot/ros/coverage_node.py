@@ -106,7 +106,7 @@ class CoverageNode(Node):
             "~/clean",
             self._execute_clean,
             goal_callback=self._accept_goal,
-            cancel_callback=lambda _: CancelResponse.ACCEPT,
+            cancel_callback=self._on_cancel,
             callback_group=group,
         )
         self._go_to_server = ActionServer(
@@ -115,7 +115,7 @@ class CoverageNode(Node):
             "~/go_to",
             self._execute_go_to,
             goal_callback=self._accept_goal,
-            cancel_callback=lambda _: CancelResponse.ACCEPT,
+            cancel_callback=self._on_cancel,
             callback_group=group,
         )
         self.get_logger().info(
@@ -228,6 +228,16 @@ class CoverageNode(Node):
         )
 
     # ------------------------------------------------------------------ services
+
+    def _on_cancel(self, _goal_handle: ServerGoalHandle) -> CancelResponse:
+        """Stop at once, in the callback that receives the request: the action's own loop only
+        notices it at its next poll, and the promise is to stop within 0.5 s."""
+        with self._lock:
+            job = self._job
+            if job is not None and not job.finished:
+                job.cancel(self._now())
+                self._stop()
+        return CancelResponse.ACCEPT
 
     def _on_pause(self, request: Trigger.Request, response: Trigger.Response) -> Trigger.Response:
         with self._lock:

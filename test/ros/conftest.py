@@ -19,7 +19,9 @@ class RosHarness:
     def __init__(self) -> None:
         self.context = Context()
         rclpy.init(context=self.context)
-        self.executor = MultiThreadedExecutor(num_threads=2, context=self.context)
+        # Enough threads that one busy node (a controller, a model) cannot starve the simulator's
+        # /cmd_vel subscription: the tests time motion in wall-clock terms.
+        self.executor = MultiThreadedExecutor(num_threads=4, context=self.context)
         self.nodes: list = []
         self._thread = threading.Thread(target=self._spin, daemon=True)
         self._stop = threading.Event()
