@@ -104,18 +104,14 @@ class World:
 
     def room(self, name: str) -> Room:
         """The room called `name` (spaces or underscores, any case); UnknownRoomError otherwise."""
-        key = name.strip().lower().replace(" ", "_")
-        if key.startswith("the_"):
-            key = key[4:]
+        key = _name_key(name)
         if key not in self.rooms:
             raise UnknownRoomError(name, sorted(r.label for r in self.rooms.values()))
         return self.rooms[key]
 
     def place(self, name: str) -> Place:
         """The place called `name` or one of its aliases; UnknownPlaceError otherwise."""
-        key = name.strip().lower().replace(" ", "_")
-        if key.startswith("the_"):
-            key = key[4:]
+        key = _name_key(name)
         for place in self.places.values():
             if key == place.name or key in (a.replace(" ", "_") for a in place.aliases):
                 return place
@@ -139,6 +135,12 @@ class World:
 
     def robot(self) -> RobotSpec:
         return read_robot_model(self.robot_model_path)
+
+
+def _name_key(name: str) -> str:
+    """How a spoken name is looked up: "the Living Room" -> "living_room"."""
+    key = name.strip().lower().replace(" ", "_")
+    return key[4:] if key.startswith("the_") else key
 
 
 def resolve_world_paths(path: Path | str) -> tuple[Path, Path]:

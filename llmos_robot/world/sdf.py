@@ -189,15 +189,7 @@ def _colour(link: ET.Element, collision: ET.Element) -> RGBA:
             break
     if chosen is None:
         chosen = next((v for v in visuals if v.find("material/diffuse") is not None), None)
-    if chosen is None:
-        return DEFAULT_RGBA
-    try:
-        values = [float(v) for v in (chosen.findtext("material/diffuse") or "").split()]
-    except ValueError:
-        return DEFAULT_RGBA
-    if len(values) == 3:
-        values.append(1.0)
-    return (values[0], values[1], values[2], values[3]) if len(values) == 4 else DEFAULT_RGBA
+    return DEFAULT_RGBA if chosen is None else _colour_of(chosen)
 
 
 def _link_shapes(link: ET.Element, frame: Transform, prefix: str, static: bool) -> list[Shape]:
