@@ -54,6 +54,14 @@ def test_doorways_are_free_and_walls_beside_them_are_not(house_grid):
     assert house_grid.value_at(6.0, 3.5) == OCCUPIED
 
 
+def test_walls_take_the_cells_they_cover_on_every_side(house_grid):
+    # The hallway's east wall spans x 5.95..6.05 and the kitchen/bathroom wall y 2.95..3.05. A face on
+    # a cell boundary must not claim the free cell beside it, on the upper side as on the lower.
+    occupied = lambda x, y: house_grid.value_at(x, y) == OCCUPIED  # noqa: E731
+    assert [occupied(x, 3.5) for x in (5.925, 5.975, 6.025, 6.075)] == [False, True, True, False]
+    assert [occupied(2.0, y) for y in (2.925, 2.975, 3.025, 3.075)] == [False, True, True, False]
+
+
 def test_table_legs_block_but_the_table_top_does_not(house, house_grid):
     legs = [s for s in house.obstacles if s.name.startswith("kitchen_table/") and "leg" in s.name]
     assert len(legs) == 4
