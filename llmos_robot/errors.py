@@ -125,3 +125,10 @@ class VisionError(LlmosError):
 
 class ImageError(VisionError):
     """An image the detectors cannot use: unreadable or truncated file, wrong encoding, zero size."""
+
+
+# --- localisation: llmos_robot/localisation ---
+
+
+class LocalisationError(LlmosError):
+    """A pose or scan the localiser cannot use: a start pose inside a wall, a scan whose sizes disagree."""

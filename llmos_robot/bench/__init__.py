@@ -20,6 +20,7 @@ BENCHMARKS = {
     "vision": "llmos_robot.bench.vision:run",
     "kernel": "llmos_robot.bench.kernel:run",
     "coverage": "llmos_robot.bench.coverage:run",
+    "localisation": "llmos_robot.bench.localisation:run",
 }
 
 

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 from builtin_interfaces.msg import Time
-from geometry_msgs.msg import Twist, TwistStamped
+from geometry_msgs.msg import Pose, Twist, TwistStamped
 from llmos_interfaces.msg import Bumper
 from nav_msgs.msg import OccupancyGrid as OccupancyGridMsg
 from nav_msgs.msg import Odometry as OdometryMsg
@@ -59,7 +59,11 @@ def twist_to_msg(
 
 
 def pose2d_from_odometry_msg(msg: OdometryMsg) -> Pose2D:
-    p = msg.pose.pose
+    return pose2d_from_pose_msg(msg.pose.pose)
+
+
+def pose2d_from_pose_msg(p: Pose) -> Pose2D:
+    """The floor-plane pose of a geometry_msgs/Pose: x, y and the yaw of its orientation."""
     q = p.orientation
     yaw = math.atan2(2.0 * (q.w * q.z + q.x * q.y), 1.0 - 2.0 * (q.y * q.y + q.z * q.z))
     return Pose2D(p.position.x, p.position.y, yaw)

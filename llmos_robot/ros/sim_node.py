@@ -13,7 +13,7 @@ Publishes (stamped with simulated time):
 Subscribes:
   /cmd_vel               geometry_msgs/TwistStamped (or Twist, see `cmd_vel_stamped`)
 Parameters: see config/sim.yaml (world, real_time_factor, cmd_vel_stamped, command_timeout,
-  seed, odometry_noise, lidar_noise, camera, map_resolution, frame ids).
+  seed, odometry_noise, odometry_wheel_bias, lidar_noise, camera, map_resolution, frame ids).
 
 Commands pass the velocity gate: NaN / absurd values are rejected and logged, fast ones are
 clamped, and the wheels stop when no command arrived for `command_timeout` seconds of sim time.
@@ -61,6 +61,7 @@ class SimNodeConfig:
     command_timeout: float
     seed: int
     odometry_noise: float
+    odometry_wheel_bias: float
     lidar_noise: bool
     camera: bool
     map_resolution: float
@@ -81,6 +82,7 @@ class SimNode(Node):
             SimConfig(
                 seed=self.config.seed,
                 odometry_noise=self.config.odometry_noise,
+                odometry_wheel_bias=self.config.odometry_wheel_bias,
                 lidar_noise=self.config.lidar_noise,
                 camera=self.config.camera,
             ),
@@ -124,6 +126,7 @@ class SimNode(Node):
             command_timeout=float(declare("command_timeout", 0.5).value),
             seed=int(declare("seed", 0).value),
             odometry_noise=float(declare("odometry_noise", 0.0).value),
+            odometry_wheel_bias=float(declare("odometry_wheel_bias", 0.0).value),
             lidar_noise=bool(declare("lidar_noise", True).value),
             camera=bool(declare("camera", True).value),
             map_resolution=float(declare("map_resolution", 0.05).value),

@@ -3,6 +3,7 @@
 Subscribes:
   /camera/image_raw   sensor_msgs/Image (rgb8 or bgr8)   the robot's camera
   /odom               nav_msgs/Odometry                  robot pose (odom frame anchored at the world's spawn pose)
+  /localised_pose     nav_msgs/Odometry                  instead of /odom when `localisation` is map (the localiser)
   /sim/ground_truth   nav_msgs/Odometry                  instead of /odom when `localisation` is ground_truth
 Publishes:
   vision/detections   llmos_interfaces/Detections        every detection of a frame (positions in the map frame)
@@ -36,6 +37,7 @@ from llmos_robot.errors import LlmosError
 from llmos_robot.ros import conversions as conv
 from llmos_robot.ros import vision_conversions as vconv
 from llmos_robot.ros.node_main import run_node
+from llmos_robot.ros.pose_source import checked_localisation, pose_reader
 from llmos_robot.vision import PinholeCamera, VisionConfig, VisionPipeline, annotate
 from llmos_robot.vision.config import (
     DEFAULT_DIRT_COLOURS,
@@ -91,10 +93,8 @@ class VisionNode(Node):
         self._debug = self.create_publisher(Image, "vision/debug_image", 2) if self.settings.debug_image else None
         self._interrupts = self.create_publisher(Interrupt, "interrupts", 10)
         self._memory = self.create_client(Remember, "memory/remember") if self.settings.remember else None
-        if self.settings.localisation == "odometry":
-            self.create_subscription(OdometryMsg, "odom", self._on_odom, 10)
-        else:
-            self.create_subscription(OdometryMsg, "sim/ground_truth", self._on_truth, 10)
+        pose_topic, self._read_pose = pose_reader(self.settings.localisation, self.world.spawn)
+        self.create_subscription(OdometryMsg, pose_topic, self._on_pose, 10)
         self.create_subscription(Image, "camera/image_raw", self._on_image, 2)
         self.get_logger().info(
             f"vision ready: camera {self.camera.width}x{self.camera.height}, localisation {self.settings.localisation}"
@@ -106,9 +106,7 @@ class VisionNode(Node):
         def p(name: str, default: object) -> object:
             return self.declare_parameter(name, default).value
 
-        localisation = str(p("localisation", "odometry"))
-        if localisation not in ("odometry", "ground_truth"):
-            raise ValueError(f"localisation must be 'odometry' or 'ground_truth', got {localisation!r}")
+        localisation = checked_localisation(str(p("localisation", "odometry")))
         names = [f"{k}:{v}" for k, v in DEFAULT_MARKER_NAMES.items()]
         vision = VisionConfig(
             analysis_scale=float(p("analysis_scale", d.analysis_scale)),  # type: ignore[arg-type]
@@ -141,11 +139,8 @@ class VisionNode(Node):
             vision=vision,
         )
 
-    def _on_odom(self, msg: OdometryMsg) -> None:
-        self._pose = self.world.spawn.compose(conv.pose2d_from_odometry_msg(msg))
-
-    def _on_truth(self, msg: OdometryMsg) -> None:
-        self._pose = conv.pose2d_from_odometry_msg(msg)
+    def _on_pose(self, msg: OdometryMsg) -> None:
+        self._pose = self._read_pose(msg)
 
     def _on_image(self, msg: Image) -> None:
         stamp = conv.time_from_msg(msg.header.stamp)

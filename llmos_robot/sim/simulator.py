@@ -27,6 +27,9 @@ class SimConfig:
     physics: PhysicsConfig = field(default_factory=PhysicsConfig)
     seed: int = 0
     odometry_noise: float = 0.0  # relative std-dev of each wheel's travel per odometry step
+    # Relative error of the right wheel's radius as odometry assumes it: the systematic drift of
+    # real encoders (worn or unequal tyres), which random noise alone averages away.
+    odometry_wheel_bias: float = 0.0
     lidar_noise: bool = True  # add the model's gaussian range noise
     camera: bool = True  # allocate the offscreen renderer
 
@@ -119,6 +122,7 @@ class Simulator:
         self._last_wheels = wheels
         if self.config.odometry_noise > 0:
             travel = [t * (1.0 + self._rng.normal(0.0, self.config.odometry_noise)) for t in travel]
+        travel[1] *= 1.0 + self.config.odometry_wheel_bias
         distance = (travel[0] + travel[1]) / 2
         turn = (travel[1] - travel[0]) / drive.wheel_separation
         x, y, yaw = self._odom

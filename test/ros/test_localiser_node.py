@@ -1,0 +1,62 @@
+"""The localiser node keeps the pose on the map from /odom and /scan while odometry drifts."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from geometry_msgs.msg import PoseWithCovarianceStamped, TwistStamped
+from nav_msgs.msg import Odometry
+from rclpy.parameter import Parameter
+
+from llmos_robot.ros import conversions as conv
+from llmos_robot.ros.localiser_node import LocaliserNode
+from llmos_robot.ros.sim_node import SimNode
+
+pytestmark = [pytest.mark.ros, pytest.mark.sim]
+
+
+def test_localised_pose_follows_the_true_pose_as_odometry_drifts(ros):
+    bias = [Parameter("odometry_wheel_bias", value=0.03), Parameter("camera", value=False)]
+    sim = ros.add(SimNode(context=ros.context, parameter_overrides=[Parameter("real_time_factor", value=2.0), *bias]))
+    localiser = ros.add(LocaliserNode(context=ros.context))
+    client = ros.node("client")
+    poses: list[Odometry] = []
+    client.create_subscription(Odometry, "localised_pose", poses.append, 10)
+    cmd = client.create_publisher(TwistStamped, "cmd_vel", 10)
+    # From the spawn pose, facing south: straight down the hallway, with a little weave.
+    client.create_timer(0.05, lambda: cmd.publish(conv.twist_to_msg(0.2, 0.15 * math.sin(sim.sim.time))))
+
+    assert ros.wait_for(lambda: sim.sim.time > 14.0, timeout=60)
+    truth = sim.sim.true_pose()
+    odometry = sim.sim.spawn.compose(sim.sim.odometry().pose)
+    assert truth.distance_to(sim.sim.spawn) > 2.0
+    assert odometry.distance_to(truth) > 0.15  # 3% wheel mismatch: dead reckoning is off
+    assert localiser.localiser.updates > 20
+    last = poses[-1]
+    assert last.header.frame_id == "map"
+    assert conv.pose2d_from_odometry_msg(last).distance_to(truth) < 0.08
+    assert 0 < last.pose.covariance[0] < 0.01
+
+
+def test_initial_pose_restarts_it_and_a_pose_in_a_wall_is_refused(ros):
+    localiser = ros.add(LocaliserNode(context=ros.context))
+    client = ros.node("client")
+    initial = client.create_publisher(PoseWithCovarianceStamped, "initialpose", 1)
+
+    def send(x: float, y: float) -> None:
+        msg = PoseWithCovarianceStamped()
+        msg.header.frame_id = "map"
+        msg.pose.pose.position.x, msg.pose.pose.position.y = x, y
+        msg.pose.pose.orientation.w, msg.pose.pose.orientation.z = math.cos(0.5), math.sin(0.5)  # yaw 1 rad
+        msg.pose.covariance[0] = msg.pose.covariance[7] = 0.01
+        initial.publish(msg)
+
+    assert ros.wait_for(lambda: initial.get_subscription_count() > 0)
+    send(2.0, 1.5)  # the bathroom floor
+    assert ros.wait_for(lambda: localiser.localiser.estimate().pose.distance_to(conv.Pose2D(2.0, 1.5)) < 0.1)
+    assert localiser.localiser.estimate().pose.yaw == pytest.approx(1.0, abs=0.1)
+    send(6.0, 3.0)  # inside the hallway's east wall: ignored, the pose stays
+    client.create_timer(0.1, lambda: None)
+    ros.wait_for(lambda: False, timeout=1.0)
+    assert localiser.localiser.estimate().pose.distance_to(conv.Pose2D(2.0, 1.5)) < 0.1
