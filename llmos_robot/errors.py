@@ -35,6 +35,14 @@ class RobotModelError(WorldError):
     """The robot's model.sdf lacks something the simulator needs (a wheel joint, a sensor)."""
 
 
+class RosPackageMissingError(LlmosError):
+    """A node needs a ROS message package that this install lacks (e.g. Gazebo's, off a Gazebo machine)."""
+
+    def __init__(self, package: str, why: str) -> None:
+        apt = "ros-jazzy-" + package.replace("_", "-")
+        super().__init__(f"{why} needs the ROS package {package}, which is not installed (apt install {apt}).")
+
+
 class CommandRejectedError(LlmosError):
     """A velocity command that was refused (not a number, or otherwise unusable)."""
 

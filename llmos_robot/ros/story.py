@@ -181,7 +181,7 @@ def run_story(world_path: Path | None, out: Path, speed: float) -> int:
         listener.destroy_node()
         rclpy.try_shutdown()
         for process in processes:
-            process.terminate()
+            process.send_signal(signal.SIGINT)  # as Ctrl-C and ros2 launch do: each node shuts down cleanly
         for process in processes:
             try:
                 process.wait(timeout=10)
