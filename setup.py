@@ -36,6 +36,8 @@ NODES = [
     "coverage = llmos_robot.ros.coverage_node:main",
     "kernel = llmos_robot.ros.kernel_node:main",
     "vision = llmos_robot.ros.vision_node:main",
+    "localiser = llmos_robot.ros.localiser_node:main",
+    "gz_bumper = llmos_robot.ros.gz_bumper_node:main",
 ]
 
 setup(
