@@ -6,9 +6,14 @@ coverage >= 98% of the reachable floor, overlap <= 15%, duration <= 1.3x the low
 (reachable area / (swath x cruise speed)), zero collisions with furniture.
 
 Beside that bound (on which the goal is judged) each room also reports the bound plus the
-U-turns any straight-lane robot that turns on the spot must make (`lower_bound_with_uturns_s`):
-at 0.26 m/s a U-turn costs about as long as 1 m of lane, so in rooms 3-4 m across the issue's
-bound alone is out of reach for such a robot, whatever the plan.
+U-turns any straight-lane robot that turns on the spot must make (`lower_bound_with_uturns_s`).
+Measured 2026-11 (boustrophedon cells, stop-and-turn lane changes): coverage >= 98% and no
+collisions in every room; duration 1.4-1.9x the bound and overlap 19-36%, so those two goals
+are not met. Why: a lane change that reaches the wall and turns on the spot costs ~3.5 s at this
+base's limits (0.26 m/s, 1.8 rad/s) whatever the plan, which alone puts 3-5 m rooms at
+1.1-1.5x the bound (see lower_bound_with_uturns_s); and with a 0.34 m disc, ceil(width / swath)
++ 1 lanes across a room overlap by 9-13% of its floor before any turn or transit. Rounding the
+lane changes (`turn_radius`) is quicker but leaves the lane-end corners unswept (< 98%).
 """
 
 from __future__ import annotations

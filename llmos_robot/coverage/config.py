@@ -15,7 +15,7 @@ class CoverageConfig:
     lane_overlap: float = 0.03  # m each lane overlaps the previous one (absorbs tracking error)
     gap_fill_below: float = 0.005  # add partial lanes while more than this share of the floor is unswept
     gap_fill_min_cells: int = 12  # ... and each one sweeps at least this many more cells
-    headland_passes: bool = False  # gap filling may also sweep along the walls at the lanes' ends
+    turn_radius: float = 0.0  # m: round the corner into each next lane to this radius (0 = stop and turn)
     clearance: float = 0.22  # m: robot radius + margin; the robot's centre stays this far from obstacles
     cruise_speed: float = 0.26  # m/s on sweeps (the base's limit)
     transit_speed: float = 0.26  # m/s between sweeps

@@ -87,15 +87,17 @@ def _circle_hit(a: Vec2, b: Vec2, pose: Pose2D, radius: float) -> Vec2 | None:
     return None
 
 
+MIN_LOOKAHEAD = 0.10  # m: pure pursuit never aims closer than this (tight bends are taken slowly instead)
 NEAR_ENOUGH = 0.03  # m: how close the first vertex (driven to from anywhere) must be reached
 
 
 class RouteFollower:
     """Drives a polyline vertex by vertex: turns on the spot at sharp corners, pure pursuit between.
 
-    Unlike `PurePursuit` it reaches every vertex (a lane's end is floor to clean, not a corner to
-    cut) and slows down only before corners it must stop at. `command(pose)` returns the wanted
-    (linear, angular); acceleration limits are applied by the caller.
+    Unlike `PurePursuit` it reaches every vertex it must stop at (a lane's end is floor to clean,
+    not a corner to cut). Gentle bends (a rounded lane change is a string of them) are driven
+    through without stopping, at the speed their curvature allows, braking in time for them.
+    `command(pose)` returns the wanted (linear, angular); acceleration limits are applied by the caller.
     """
 
     def __init__(
@@ -107,6 +109,7 @@ class RouteFollower:
         turn_in_place_above: float,
         tolerance: float,
         deceleration: float,
+        angular_deceleration: float = 6.0,
     ) -> None:
         self.points = list(points)
         self.speed = speed
@@ -115,8 +118,10 @@ class RouteFollower:
         self.turn_in_place_above = turn_in_place_above
         self.tolerance = tolerance
         self.deceleration = deceleration
+        self.angular_deceleration = angular_deceleration
         self.index = 0  # the vertex being driven to
         self.done = not self.points
+        self._limits = [self._speed_limit_at(i) for i in range(len(self.points))]
 
     def remaining_length(self, pose: Pose2D) -> float:
         if self.done:
@@ -142,20 +147,17 @@ class RouteFollower:
                 break
         if self.done:
             return (0.0, 0.0)
-        target = self.points[self.index]
-        start = self.points[self.index - 1] if self.index > 0 else here
-        aim = _lookahead_on_segment(start, target, here, self.lookahead)
+        speed = self._speed_ahead(here)
+        aim = self._aim(here, max(MIN_LOOKAHEAD, min(self.lookahead, 0.6 * speed)))
         heading_error = wrap_angle(math.atan2(aim[1] - pose.y, aim[0] - pose.x) - pose.yaw)
         if abs(heading_error) > self.turn_in_place_above:
-            turn = max(-self.max_angular, min(self.max_angular, 4.0 * heading_error))
-            return (0.0, turn if abs(turn) > 0.3 else math.copysign(0.3, turn))
-        to_corner = math.dist(here, target)
-        if self._must_stop_at(self.index):
-            # Brake at 3/4 of the allowed deceleration so the command never has to jump to zero.
-            braking = 1.5 * self.deceleration * max(to_corner - self._tolerance(self.index), 0.0)
-            speed = min(self.speed, math.sqrt(braking) + 0.02)
-        else:
-            speed = self.speed
+            # Turn as fast as allowed, braking in time for the heading (at most 4/s x the error).
+            turn = min(
+                self.max_angular,
+                4.0 * abs(heading_error),
+                math.sqrt(self.angular_deceleration * abs(heading_error)),
+            )
+            return (0.0, math.copysign(max(turn, 0.3), heading_error))
         distance = max(math.dist(here, aim), 1e-6)
         angular = speed * 2.0 * math.sin(heading_error) / distance
         if abs(angular) > self.max_angular:
@@ -163,21 +165,70 @@ class RouteFollower:
             angular = math.copysign(self.max_angular, angular)
         return (speed, angular)
 
+    def _speed_ahead(self, here: Vec2) -> float:
+        """The cruise speed, or less where a stop or a tight bend is within braking distance."""
+        speed = self.speed
+        along, previous = 0.0, here
+        horizon = self.speed**2 / self.deceleration + 0.1
+        for i in range(self.index, len(self.points)):
+            along += math.dist(previous, self.points[i])
+            previous = self.points[i]
+            room = max(along - self._tolerance(i), 0.0)
+            # Brake at 3/4 of the allowed deceleration so the command never has to jump to zero.
+            speed = min(speed, math.sqrt(self._limits[i] ** 2 + 1.5 * self.deceleration * room) + 0.02)
+            if self._limits[i] == 0.0 or along > horizon:
+                break
+        return speed
+
+    def _aim(self, here: Vec2, lookahead: float) -> Vec2:
+        """`lookahead` on along the path from here, through gentle bends, never past a stop."""
+        start = self.points[self.index - 1] if self.index > 0 else here
+        target = self.points[self.index]
+        length = math.dist(start, target)
+        if length < 1e-9:
+            return target
+        ux, uy = (target[0] - start[0]) / length, (target[1] - start[1]) / length
+        along = max(0.0, (here[0] - start[0]) * ux + (here[1] - start[1]) * uy)
+        left = lookahead - (length - along)
+        if left <= 0.0:
+            t = along + lookahead
+            return (start[0] + t * ux, start[1] + t * uy)
+        i = self.index
+        while self._limits[i] > 0.0 and i + 1 < len(self.points):
+            a, b = self.points[i], self.points[i + 1]
+            segment = math.dist(a, b)
+            if segment >= left:
+                f = left / segment
+                return (a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]))
+            left -= segment
+            i += 1
+        return self.points[i]
+
     def _tolerance(self, index: int) -> float:
         """How close along the way vertex `index` must be reached: the first one (driven to from
         wherever the robot is, not along a lane) within NEAR_ENOUGH, the others within the tolerance."""
         return max(self.tolerance, NEAR_ENOUGH) if index == 0 else self.tolerance
 
+    def _turn_at(self, index: int) -> float:
+        a, b, c = self.points[index - 1], self.points[index], self.points[index + 1]
+        return abs(wrap_angle(math.atan2(c[1] - b[1], c[0] - b[0]) - math.atan2(b[1] - a[1], b[0] - a[0])))
+
+    def _speed_limit_at(self, index: int) -> float:
+        """How fast vertex `index` may be passed: 0 where the robot stops (the end, a sharp corner,
+        the first vertex), else what the bend's radius allows at the turning-rate limit."""
+        if index == 0 or index >= len(self.points) - 1:
+            return 0.0
+        turn = self._turn_at(index)
+        if turn > self.turn_in_place_above:
+            return 0.0
+        if turn < 1e-3:
+            return self.speed
+        a, b, c = self.points[index - 1], self.points[index], self.points[index + 1]
+        radius = min(math.dist(a, b), math.dist(b, c)) / turn
+        return min(self.speed, 0.9 * self.max_angular * radius)
+
     def _must_stop_at(self, index: int) -> bool:
-        if index >= len(self.points) - 1:
-            return True
-        a, b, c = (
-            self.points[index - 1] if index > 0 else self.points[index],
-            self.points[index],
-            self.points[index + 1],
-        )
-        turn = wrap_angle(math.atan2(c[1] - b[1], c[0] - b[0]) - math.atan2(b[1] - a[1], b[0] - a[0]))
-        return abs(turn) > self.turn_in_place_above
+        return index >= len(self.points) - 1 or (index > 0 and self._turn_at(index) > self.turn_in_place_above)
 
 
 def _remaining_along(a: Vec2, b: Vec2, p: Vec2) -> float:
@@ -187,14 +238,3 @@ def _remaining_along(a: Vec2, b: Vec2, p: Vec2) -> float:
         return math.dist(p, b)
     ux, uy = (b[0] - a[0]) / length, (b[1] - a[1]) / length
     return length - ((p[0] - a[0]) * ux + (p[1] - a[1]) * uy)
-
-
-def _lookahead_on_segment(a: Vec2, b: Vec2, p: Vec2, lookahead: float) -> Vec2:
-    """The point `lookahead` beyond p's projection on a->b, clipped to the segment's end."""
-    length = math.dist(a, b)
-    if length < 1e-9:
-        return b
-    ux, uy = (b[0] - a[0]) / length, (b[1] - a[1]) / length
-    along = (p[0] - a[0]) * ux + (p[1] - a[1]) * uy
-    t = min(length, max(0.0, along) + lookahead)
-    return (a[0] + t * ux, a[1] + t * uy)

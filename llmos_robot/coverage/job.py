@@ -145,6 +145,9 @@ class DriveJob:
     def pause(self, now: float) -> None:
         if not self.finished and self.phase is not Phase.PAUSED:
             self._resume_phase = self.phase if self.phase is not Phase.BACKING_OFF else Phase.TRANSIT
+            if self.phase is Phase.SWEEP and self._follower is not None and not self._follower.done:
+                # A sweep is a whole cell: resume where it was left, not at the next one.
+                self.legs.insert(0, _Leg(self._follower.points[self._follower.index :], True))
             self.phase = Phase.PAUSED
             self._paused_at = now
             self._last_command = (0.0, 0.0)
@@ -294,6 +297,7 @@ class DriveJob:
             cfg.turn_in_place_above,
             cfg.corner_tolerance,
             cfg.linear_acceleration,
+            cfg.angular_acceleration,
         )
 
     def _respect_obstacles(self, pose: Pose2D, wanted: tuple[float, float], now: float) -> tuple[float, float]:

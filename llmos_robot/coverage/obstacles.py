@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from llmos_robot.coverage.planner import dilate
+from llmos_robot.coverage.masks import dilate
 from llmos_robot.world.geometry import Pose2D
 from llmos_robot.world.grid import FREE, OccupancyGrid
 

@@ -6,15 +6,16 @@ traversable cells inside the room that the robot can drive to from where it is. 
 floor* is every free floor cell of the room that the brush disc covers from some cell of the
 centre region: the floor a perfect run could clean. Coverage is measured against that.
 
-Lanes run parallel to one axis, at most a swath apart. Each lane is cut into runs where
-furniture interrupts it; runs on neighbouring lanes that overlap one-to-one form a boustrophedon
-cell (an obstacle-free strip). Partial lanes are added where the lanes leave floor unswept (gap
-filling); those do not split the cells. Cells are visited greedily from the robot's pose,
-nearest corner next, with every cell and corner tried first and the order with the least travel
-kept; each is swept back and forth. Each gap-fill lane (and headland pass) is then inserted
-where it adds the least travel. Both axes and several lane placements are tried; the plan with
-the lowest estimated time (sweeping, travel, ~3 s per turn) among those that miss the least floor wins.
-Transitions between sweeps are straight when clear, else A* on the traversable grid.
+Lanes run parallel to one map axis. The centre region is cut into boustrophedon cells at the
+critical points of the furniture (cells.py); each cell gets lanes fitted to it, placed from one
+side so that every floor cell of the cell's territory is within reach and no two lanes are
+more than a swath apart, and is swept back and forth in one polyline whose lane changes follow
+the cell's edge (rounded to `turn_radius` when that is set). Cells are toured greedily, nearest
+entry next, with every cell and every way into it tried first and the least travel kept. Floor
+the cells' lanes still miss gets short gap-fill passes (along or across the lanes), each
+inserted where it adds the least travel. Both axes are planned; the quicker plan (estimated)
+among those that miss the least floor wins. Transitions between sweeps are straight when
+clear, else A* on the traversable grid (job.py).
 """
 
 from __future__ import annotations
@@ -26,14 +27,30 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from llmos_robot.coverage.cells import (
+    Cell,
+    Lane,
+    cell_lanes,
+    decompose,
+    segment_cover,
+    territories,
+    trim_protrusions,
+    true_runs,
+)
 from llmos_robot.coverage.config import DEFAULT_CONFIG, CoverageConfig
+from llmos_robot.coverage.masks import GridCell, connected_from, dilate
 from llmos_robot.coverage.paths import inflate
+from llmos_robot.coverage.tracker import CoverageTracker
 from llmos_robot.errors import PoseOutsideMapError, RoomUnreachableError, UnknownRoomError
-from llmos_robot.world.geometry import Pose2D, Vec2
+from llmos_robot.world.geometry import Pose2D, Vec2, wrap_angle
 from llmos_robot.world.grid import FREE, OccupancyGrid
 
-Cell = tuple[int, int]
-LANE_PHASES = (None, 0.0, 0.25, 0.5, 0.75)  # lane placements tried per axis; the cheapest plan wins
+LanePoint = tuple[float, float]  # (row, column) in the lane frame, cell units
+
+SHARP_TURN_S = 1.6  # estimated s to stop, turn on the spot and speed up again at a sharp corner
+MISSED_ALLOWED = 0.025  # share of the floor a plan may leave unswept, driven exactly (a real run sweeps a little more)
+EDGE_TOLERANCE = 3.0  # cells: a lane change follows the cell's edge only where it strays further than this
+SHARP_TURN = 0.35  # rad: a corner sharper than this is a stop-and-turn (the follower's default)
 
 
 @dataclass
@@ -48,51 +65,14 @@ class CoveragePlan:
     axis: str = "x"  # lanes parallel to this map axis ("spiral" for a spot)
     lane_count: int = 0
     notes: list[str] = field(default_factory=list)
+    lanes: list[list[Vec2]] = field(default_factory=list)  # the straight lanes (start, end) of all cells
 
     @property
     def sweep_length(self) -> float:
         return sum(math.dist(a, b) for sweep in self.sweeps for a, b in itertools.pairwise(sweep))
 
 
-def disc_offsets(radius: float, resolution: float) -> NDArray[np.int_]:
-    """(n, 2) row/col offsets of the cells whose centres lie within `radius` of a cell's centre."""
-    reach = math.floor(radius / resolution)
-    dr, dc = np.mgrid[-reach : reach + 1, -reach : reach + 1]
-    inside = np.hypot(dr, dc) * resolution <= radius + 1e-9
-    return np.stack([dr[inside], dc[inside]], axis=1)
-
-
-def dilate(mask: NDArray[np.bool_], radius: float, resolution: float) -> NDArray[np.bool_]:
-    """Every cell within `radius` of a set cell."""
-    rows, cols = mask.shape
-    grown = mask.copy()
-    for dr, dc in disc_offsets(radius, resolution):
-        if dr == 0 and dc == 0:
-            continue
-        src = mask[max(0, -dr) : rows - max(0, dr), max(0, -dc) : cols - max(0, dc)]
-        grown[max(0, dr) : rows - max(0, -dr), max(0, dc) : cols - max(0, -dc)] |= src
-    return grown
-
-
-def connected_from(mask: NDArray[np.bool_], seed: Cell) -> NDArray[np.bool_]:
-    """The 4-connected component of `mask` that contains `seed` (empty if the seed is not set)."""
-    region = np.zeros_like(mask)
-    if not mask[seed]:
-        return region
-    region[seed] = True
-    while True:
-        grown = region.copy()
-        grown[1:, :] |= region[:-1, :]
-        grown[:-1, :] |= region[1:, :]
-        grown[:, 1:] |= region[:, :-1]
-        grown[:, :-1] |= region[:, 1:]
-        grown &= mask
-        if (grown == region).all():
-            return region
-        region = grown
-
-
-def start_cell(grid: OccupancyGrid, traversable: NDArray[np.bool_], pose: Pose2D, reach: float = 0.5) -> Cell:
+def start_cell(grid: OccupancyGrid, traversable: NDArray[np.bool_], pose: Pose2D, reach: float = 0.5) -> GridCell:
     """The traversable cell the robot starts from: its own, or the nearest within `reach`."""
     if not (math.isfinite(pose.x) and math.isfinite(pose.y)):
         raise PoseOutsideMapError(pose.x, pose.y)
@@ -143,19 +123,20 @@ class CoveragePlanner:
         if not centres.any():
             raise RoomUnreachableError(f"I can't get into the {room.replace('_', ' ')} from here")
         reachable = self._floor_under(centres, grid.room_mask(room))
-        candidates: list[tuple[int, float, CoveragePlan]] = []
-        for axis, phase in itertools.product(("x", "y"), LANE_PHASES):
-            runs, headlands, lanes, missed = self._lane_runs(centres, axis, phase)
-            regular = [run for run in runs if run[0] in self._lane_offset]
-            # Gap-fill lanes and headland passes do not split the cells: each goes where it adds the
-            # least travel (cheapest insertion), so the sweep order stays cell after whole cell.
-            extra = [self._run_points(axis, run) for run in runs if run[0] not in self._lane_offset] + headlands
-            sweeps = self._order_cells(_decompose(regular), axis, (pose.x, pose.y), extra)
-            plan = CoveragePlan(room, sweeps, self.traversable, reachable, cfg.swath, axis, lanes)
-            candidates.append((missed, _turn_cost(plan), plan))
-        # The cheapest of the plans that leave (almost) no more floor unswept than the best one.
+        candidates: list[tuple[float, float, CoveragePlan]] = []
+        # Lanes along either axis; cells merged along their widest branch or split at every
+        # critical point; thin cells with lanes of their own or left to gap filling.
+        for axis, merge_branches, thin_cells in itertools.product(("x", "y"), (True, False), (True, False)):
+            sweeps, lanes, _ = self._sweep_axis(centres, reachable, axis, (pose.x, pose.y), merge_branches, thin_cells)
+            plan = CoveragePlan(room, sweeps, self.traversable, reachable, cfg.swath, axis, len(lanes), lanes=lanes)
+            seconds = estimated_seconds(plan, (pose.x, pose.y), cfg)
+            coverage, overlap = ideal_run(plan, (pose.x, pose.y), grid, cfg.brush_radius)
+            candidates.append((1.0 - coverage, seconds * (1.0 + overlap), plan))
+        # Of the plans that leave (almost) no more floor unswept than the best one (or at most
+        # MISSED_ALLOWED), the quickest, each share of the floor it would clean twice counting as
+        # that much more time.
         fewest_missed = min(missed for missed, _, _ in candidates)
-        allowance = fewest_missed + 0.01 * int(reachable.sum())
+        allowance = max(fewest_missed + 0.005, MISSED_ALLOWED)
         best = min((c for c in candidates if c[0] <= allowance), key=lambda c: c[1])[2]
         unreachable = grid.room_mask(room) & (grid.cells == FREE) & ~reachable
         if unreachable.any():
@@ -169,143 +150,88 @@ class CoveragePlanner:
         under: NDArray[np.bool_] = dilate(centres, self.config.brush_radius, self.grid.resolution) & floor
         return under
 
-    def _lane_runs(
-        self, centres: NDArray[np.bool_], axis: str, phase: float | None = None
-    ) -> tuple[list[tuple[int, int, int]], list[list[Vec2]], int, int]:
-        """Runs of centre cells along lanes parallel to `axis`, lanes at most a swath apart.
-
-        phase None spreads the lanes evenly from the region's first row to its last; a number in
-        [0, 1) starts them that fraction of a swath in and steps a full swath (a doorway bulge
-        then does not shift every lane off the room's walls; gap filling adds what they miss).
-        """
-        grid = self.grid
-        mask = centres if axis == "x" else centres.T  # lanes are rows of `mask`
-        occupied_rows = np.nonzero(mask.any(axis=1))[0]
-        first, last = int(occupied_rows[0]), int(occupied_rows[-1])
-        spacing_cells = self.config.swath / grid.resolution
-        count = max(1, math.ceil((last - first) / spacing_cells - 1e-9) + 1) if last > first else 1
-        # Lanes sit exactly a swath (or a little less) apart, between cell centres if need be; each
-        # uses the runs of its nearest row of cells.
-        offsets = [first + i * (last - first) / (count - 1) for i in range(count)] if count > 1 else [float(first)]
-        if phase is not None:
-            offsets = list(np.arange(first + phase * spacing_cells, last + 1e-9, spacing_cells)) or [float(first)]
-        self._lane_offset = {round(o): o - round(o) for o in offsets}
-        lanes = sorted(self._lane_offset)
-        # A lane row may miss a narrow strip that neighbouring rows reach; sweep those rows' runs too.
-        swept = np.zeros_like(mask)
-        for lane in lanes:
-            swept[lane] = mask[lane]
-        # Gap filling: where evenly spread lanes leave floor unswept (a narrow strip between
-        # furniture, an alcove), add partial lanes on the rows that reach most of what is left.
-        floor = self._floor_under(centres, np.ones_like(centres))
-        floor = floor if axis == "x" else floor.T
-        radius, res = self.config.brush_radius, grid.resolution
-        # Candidates run along lanes (rows) or across them (columns: a headland pass along the
-        # wall at the lanes' ends reaches the scallops a round brush leaves between lane ends).
-        across = np.zeros_like(mask)
-        missed = floor & ~dilate(swept, radius, res)
-        for _ in range(2 * len(lanes)):
-            if missed.sum() <= self.config.gap_fill_below * floor.sum():
-                break
-            helpful = mask & dilate(missed, radius, res)
-            along_gain, across_gain = (helpful & ~swept).sum(axis=1), (helpful & ~across).sum(axis=0)
-            trial_swept, trial_across = swept.copy(), across.copy()
-            if along_gain.max() >= across_gain.max() or not self.config.headland_passes:
-                row = int(np.argmax(along_gain))
-                trial_swept[row] |= helpful[row]
-            else:
-                col = int(np.argmax(across_gain))
-                for start, end in _true_runs(mask[:, col]):  # the whole stretch along the wall
-                    if helpful[start : end + 1, col].any():
-                        trial_across[start : end + 1, col] = True
-            still_missed = floor & ~dilate(trial_swept | trial_across, radius, res)
-            if missed.sum() - still_missed.sum() < self.config.gap_fill_min_cells:
-                break  # only scattered corner cells are left: not worth a detour
-            swept, across, missed = trial_swept, trial_across, still_missed
-        runs = [
-            (int(lane), start, end)
-            for lane in np.nonzero(swept.any(axis=1))[0]
-            for start, end in _true_runs(swept[lane])
-        ]
-        headlands: list[list[Vec2]] = []
-        for column in np.nonzero(across.any(axis=0))[0]:
-            for first, last in _true_runs(across[:, column]):
-                a = self._cell_point_on_grid(axis, first, int(column))
-                b = self._cell_point_on_grid(axis, last, int(column))
-                headlands.append([a, b] if first != last else [a])
-        return runs, headlands, len(lanes), int(missed.sum())
-
-    def _cell_point(self, axis: str, lane: int, along: int) -> Vec2:
-        """Where a lane's run ends: the cell centre shifted onto the lane (if that is still traversable)."""
-        shift = self._lane_offset.get(lane, 0.0) * self.grid.resolution
-        x, y = self._cell_point_on_grid(axis, lane, along)
-        shifted = (x, y + shift) if axis == "x" else (x + shift, y)
-        return shifted if self.traversable[self.grid.cell_of(*shifted)] else (x, y)
-
-    def _cell_point_on_grid(self, axis: str, lane: int, along: int) -> Vec2:
-        return self.grid.centre_of(lane, along) if axis == "x" else self.grid.centre_of(along, lane)
-
-    def _order_cells(
-        self, cells: list[list[tuple[int, int, int]]], axis: str, start: Vec2, extra: list[list[Vec2]]
-    ) -> list[list[Vec2]]:
-        """Cells greedily, nearest corner next, trying every cell and corner first; the shortest travel wins.
-
-        Inside a cell the robot sweeps lane after lane, back and forth.
-        """
-        best_sweeps: list[list[Vec2]] | None = None
-        best_travel = math.inf
-        firsts: list[tuple[int, bool, bool] | None] = [
-            (index, from_last, reverse)
-            for index in range(len(cells))
-            for from_last in (False, True)
-            for reverse in (False, True)
-        ]
-        for first in firsts or [None]:
-            sweeps = _insert_cheapest(self._order_cells_from(cells, axis, start, first), extra, start)
-            travel = math.dist(start, sweeps[0][0]) if sweeps else 0.0
-            travel += sum(math.dist(a[-1], b[0]) for a, b in itertools.pairwise(sweeps))
-            if travel < best_travel - 1e-9:
-                best_sweeps, best_travel = sweeps, travel
-        return best_sweeps or []
-
-    def _order_cells_from(
+    def _sweep_axis(
         self,
-        cells: list[list[tuple[int, int, int]]],
+        centres: NDArray[np.bool_],
+        floor: NDArray[np.bool_],
         axis: str,
         start: Vec2,
-        first: tuple[int, bool, bool] | None,
-    ) -> list[list[Vec2]]:
-        remaining = list(cells)
-        sweeps: list[list[Vec2]] = []
-        here = start
-        while remaining:
-            best: tuple[float, int, bool, bool] | None = None
-            if first is not None:
-                best = (0.0, *first)
-                first = None
-            for index, cell in enumerate(remaining if best is None else []):
-                for from_last in (False, True):
-                    lane, a, b = cell[-1] if from_last else cell[0]
-                    for reverse in (False, True):
-                        corner = self._cell_point(axis, lane, b if reverse else a)
-                        distance = math.dist(here, corner)
-                        if best is None or distance < best[0] - 1e-9:
-                            best = (distance, index, from_last, reverse)
-            assert best is not None
-            _, index, from_last, reverse = best
-            cell = remaining.pop(index)
-            for lane, a, b in reversed(cell) if from_last else cell:
-                ends = (b, a) if reverse else (a, b)
-                points = [self._cell_point(axis, lane, ends[0]), self._cell_point(axis, lane, ends[1])]
-                sweeps.append(points if a != b else points[:1])
-                reverse = not reverse
-            here = sweeps[-1][-1]
-        return sweeps
+        merge_branches: bool,
+        thin_cells: bool,
+    ) -> tuple[list[list[Vec2]], list[list[Vec2]], int]:
+        """Sweeps with lanes parallel to `axis`: (sweeps in order, the lanes, floor cells left unswept)."""
+        cfg, res = self.config, self.grid.resolution
+        frame = _LaneFrame(self.grid, axis)
+        mask, floor_l = frame.to_lanes(centres), frame.to_lanes(floor)
+        reach = (cfg.brush_radius - cfg.lane_overlap / 2.0) / res  # lanes are at most 2 x reach apart
+        # Unless `thin_cells`, cells thinner than a swath (a doorway's bulge, a strip beside furniture)
+        # get no lanes of their own: gap filling reaches their floor from wherever is cheapest.
+        cells = [
+            trim_protrusions(cell, 2.0 * reach)
+            for cell in decompose(mask, merge_branches)
+            if thin_cells or cell.last_row - cell.first_row + 1 >= 2.0 * reach
+        ]
+        labels = territories(cells, floor_l, math.ceil(cfg.brush_radius / res))
+        options = [
+            {downward: cell_lanes(cell, labels == index, reach, downward) for downward in (False, True)}
+            for index, cell in enumerate(cells)
+        ]
+        start_l = frame.point_to_lanes(start)
+        order = _tour(options, start_l)
+        sweeps_l: list[list[tuple[float, float]]] = []
+        covered = np.zeros_like(mask)
+        all_lanes: list[list[Vec2]] = []
+        for index, downward, from_first in order:
+            lanes = options[index][downward]
+            at_first = from_first
+            for lane in lanes:  # in the direction each is driven
+                ends = (float(lane.first), float(lane.last)) if at_first else (float(lane.last), float(lane.first))
+                all_lanes.append([frame.point_to_map((lane.row, ends[0])), frame.point_to_map((lane.row, ends[1]))])
+                at_first = not at_first
+            sweep = _boustrophedon(cells[index], lanes, from_first, mask)
+            sweeps_l.append(sweep)
+            covered |= _polyline_cover(mask.shape, sweep, reach)
+        extras_l, missed = self._gap_fill(mask, floor_l, covered, reach)
+        # Only the corner into each next lane is rounded: the lane's end at the wall is still
+        # reached (and turned at) exactly, so the floor in the corners there is swept.
+        lane_starts = {lane[0] for lane in all_lanes}
+        sweeps = [
+            _round_corners([frame.point_to_map(p) for p in sweep], cfg.turn_radius, lane_starts) for sweep in sweeps_l
+        ]
+        extras = [[frame.point_to_map(p) for p in sweep] for sweep in extras_l]
+        ordered = _insert_cheapest(sweeps, extras, start)
+        return ordered, all_lanes, missed
 
-    def _run_points(self, axis: str, run: tuple[int, int, int]) -> list[Vec2]:
-        lane, a, b = run
-        points = [self._cell_point(axis, lane, a), self._cell_point(axis, lane, b)]
-        return points if a != b else points[:1]
+    def _gap_fill(
+        self, mask: NDArray[np.bool_], floor: NDArray[np.bool_], covered: NDArray[np.bool_], reach: float
+    ) -> tuple[list[list[tuple[float, float]]], int]:
+        """Short passes (along or across the lanes) over the floor the cells' lanes left unswept."""
+        cfg = self.config
+        extras: list[list[tuple[float, float]]] = []
+        total = int(floor.sum())
+        helpful_reach = math.floor(reach)
+        for _ in range(60):
+            missed = floor & ~covered
+            if missed.sum() <= cfg.gap_fill_below * total:
+                break
+            helpful = mask & _grow(missed, helpful_reach)
+            best: tuple[int, list[tuple[float, float]], NDArray[np.bool_]] | None = None
+            for across in (False, True):
+                lines = helpful.T if across else helpful
+                for line in np.nonzero(lines.any(axis=1))[0]:
+                    for first, last in true_runs(lines[line]):
+                        a, b = (float(line), float(first)), (float(line), float(last))
+                        if across:
+                            a, b = (a[1], a[0]), (b[1], b[0])
+                        gain_mask = segment_cover(mask.shape, a, b, reach) & missed
+                        gain = int(gain_mask.sum())
+                        if best is None or gain > best[0]:
+                            best = (gain, [a, b] if a != b else [a], gain_mask)
+            if best is None or best[0] < cfg.gap_fill_min_cells:
+                break
+            extras.append(best[1])
+            covered = covered | best[2]
+        return extras, int((floor & ~covered).sum())
 
     # ------------------------------------------------------------------ spots
 
@@ -345,44 +271,6 @@ class CoveragePlanner:
         return CoveragePlan("spot", sweeps, self.traversable, reachable, cfg.swath, "spiral", 0)
 
 
-def _true_runs(row: NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """(first, last) index of every run of True in a 1-D array."""
-    padded = np.concatenate([[False], row, [False]]).astype(np.int8)
-    edges = np.diff(padded)
-    starts = np.nonzero(edges == 1)[0]
-    ends = np.nonzero(edges == -1)[0] - 1
-    return [(int(s), int(e)) for s, e in zip(starts, ends, strict=True)]
-
-
-def _decompose(runs: list[tuple[int, int, int]]) -> list[list[tuple[int, int, int]]]:
-    """Boustrophedon cells: runs on consecutive lanes that overlap one-to-one form a cell.
-
-    A lane split by furniture (or two runs joining into one) ends the cells above and starts
-    new ones, so each cell is an obstacle-free strip that can be swept back and forth.
-    """
-    by_lane: dict[int, list[tuple[int, int, int]]] = {}
-    for run in runs:
-        by_lane.setdefault(run[0], []).append(run)
-    cells: list[list[tuple[int, int, int]]] = []
-    open_cells: dict[tuple[int, int, int], int] = {}  # last run of a cell -> index in cells
-    previous: list[tuple[int, int, int]] = []
-    for lane in sorted(by_lane):
-        current = by_lane[lane]
-        next_open: dict[tuple[int, int, int], int] = {}
-        for run in current:
-            above = [p for p in previous if p[1] <= run[2] and run[1] <= p[2]]
-            below_of_above = [r for r in current if above and r[1] <= above[0][2] and above[0][1] <= r[2]]
-            if len(above) == 1 and len(below_of_above) == 1 and above[0] in open_cells:
-                index = open_cells[above[0]]
-                cells[index].append(run)
-            else:
-                cells.append([run])
-                index = len(cells) - 1
-            next_open[run] = index
-        open_cells, previous = next_open, current
-    return cells
-
-
 def _insert_cheapest(sweeps: list[list[Vec2]], extra: list[list[Vec2]], start: Vec2) -> list[list[Vec2]]:
     """Add each extra sweep (longest first) where it lengthens the straight-line tour least, either way round."""
     ordered = [list(sweep) for sweep in sweeps]
@@ -406,12 +294,6 @@ def _polyline_length(points: list[Vec2]) -> float:
     return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
 
 
-def _turn_cost(plan: CoveragePlan) -> float:
-    """Estimated seconds: sweeping, the straight-line travel between sweeps, ~3 s of turning per sweep."""
-    travel = sum(math.dist(a[-1], b[0]) for a, b in zip(plan.sweeps, plan.sweeps[1:], strict=False))
-    return 3.0 * len(plan.sweeps) + (travel + plan.sweep_length) / 0.26
-
-
 def _spiral(centre: Vec2, radius: float, pitch: float) -> list[Vec2]:
     """An Archimedean spiral out from `centre` to `radius`, `pitch` between turns, ~5 cm steps."""
     points = [centre]
@@ -429,3 +311,223 @@ def _spiral(centre: Vec2, radius: float, pitch: float) -> list[Vec2]:
         angle = theta + 2.0 * math.pi * i / 63
         points.append((centre[0] + radius * math.cos(angle), centre[1] + radius * math.sin(angle)))
     return points
+
+
+class _LaneFrame:
+    """Map <-> lane frame: rows of the lane frame run along the lanes (the map transposed for y)."""
+
+    def __init__(self, grid: OccupancyGrid, axis: str) -> None:
+        self.grid, self.axis = grid, axis
+
+    def to_lanes(self, mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        return mask if self.axis == "x" else mask.T
+
+    def point_to_map(self, point: LanePoint) -> Vec2:
+        row, col = point if self.axis == "x" else (point[1], point[0])
+        ox, oy = self.grid.origin
+        return (ox + (col + 0.5) * self.grid.resolution, oy + (row + 0.5) * self.grid.resolution)
+
+    def point_to_lanes(self, point: Vec2) -> LanePoint:
+        ox, oy = self.grid.origin
+        row = (point[1] - oy) / self.grid.resolution - 0.5
+        col = (point[0] - ox) / self.grid.resolution - 0.5
+        return (row, col) if self.axis == "x" else (col, row)
+
+
+def _ends(lanes: list[Lane], from_first: bool) -> tuple[LanePoint, LanePoint]:
+    """Where sweeping these lanes starts and ends, starting at the lanes' first (or last) column."""
+    first = lanes[0]
+    entry = (first.row, float(first.first if from_first else first.last))
+    last = lanes[-1]
+    ends_at_first = from_first if len(lanes) % 2 == 0 else not from_first
+    return entry, (last.row, float(last.first if ends_at_first else last.last))
+
+
+def _tour(options: list[dict[bool, list[Lane]]], start: LanePoint) -> list[tuple[int, bool, bool]]:
+    """Cells in order (index, downward, from_first): greedily the nearest entry next, every cell
+    and way into it tried first, the order with the least travel kept."""
+    variants = [
+        (index, downward, from_first)
+        for index in range(len(options))
+        for downward in (False, True)
+        for from_first in (False, True)
+    ]
+    ends = {v: _ends(options[v[0]][v[1]], v[2]) for v in variants}
+    best: list[tuple[int, bool, bool]] = []
+    best_travel = math.inf
+    for first in variants:
+        order = [first]
+        travel = math.dist(start, ends[first][0])
+        done = {first[0]}
+        here = ends[first][1]
+        while len(done) < len(options):
+            nxt = min((v for v in variants if v[0] not in done), key=lambda v: math.dist(here, ends[v][0]))
+            travel += math.dist(here, ends[nxt][0])
+            order.append(nxt)
+            done.add(nxt[0])
+            here = ends[nxt][1]
+        if travel < best_travel - 1e-9:
+            best, best_travel = order, travel
+    return best
+
+
+def _boustrophedon(cell: Cell, lanes: list[Lane], from_first: bool, mask: NDArray[np.bool_]) -> list[LanePoint]:
+    """One polyline: the lanes back and forth, each joined to the next along the cell's edge."""
+    points: list[LanePoint] = []
+    at_first = from_first
+    for lane in lanes:
+        start, end = (lane.first, lane.last) if at_first else (lane.last, lane.first)
+        begin = (lane.row, float(start))
+        if points:
+            points += _along_edge(cell, points[-1], begin, at_first, mask)
+        points.append(begin)
+        if end != start:
+            points.append((lane.row, float(end)))
+        at_first = not at_first
+    return points
+
+
+def _along_edge(cell: Cell, a: LanePoint, b: LanePoint, at_first: bool, mask: NDArray[np.bool_]) -> list[LanePoint]:
+    """Points strictly between a and b following the cell's edge (its runs' ends on that side),
+    simplified to straight stretches wherever that stays within EDGE_TOLERANCE of the edge and on
+    free cells (each corner left is a stop and a turn; the brush reaches a little way past it).
+
+    Where the edge steps in or out between rows, the path steps on the row whose run reaches
+    both columns (neighbouring runs overlap), so it never leaves the cell."""
+    step = 1 if b[0] >= a[0] else -1
+    row_a, row_b = math.floor(a[0] + 0.5), math.floor(b[0] + 0.5)
+    path: list[LanePoint] = [a]
+    column = a[1]
+    for row in range(row_a + step, row_b + step, step):
+        if row not in cell.runs:
+            continue
+        end = float(cell.runs[row][0] if at_first else cell.runs[row][1])
+        if row == row_b:
+            end = b[1]
+        inward = end > column if at_first else end < column
+        if inward:  # the edge steps in: along the row before, then across
+            path.append((path[-1][0], end))
+        else:  # the edge steps out (or stays): across first, then along this row
+            path.append((float(row), column))
+        path.append((float(row), end))
+        column = end
+    path.append(b)
+    kept = _simplify(_dedupe_points(path), mask, EDGE_TOLERANCE)
+    return kept[1:-1]
+
+
+def _dedupe_points(points: list[LanePoint]) -> list[LanePoint]:
+    out: list[LanePoint] = []
+    for p in points:
+        if not out or math.dist(out[-1], p) > 1e-9:
+            out.append(p)
+    return out
+
+
+def _simplify(path: list[LanePoint], mask: NDArray[np.bool_], tolerance: float) -> list[LanePoint]:
+    """Douglas-Peucker, keeping a point wherever the shortcut would leave the free cells."""
+    if len(path) <= 2:
+        return path
+    a, b = path[0], path[-1]
+    deviations = [_distance_to_segment(p, a, b) for p in path[1:-1]]
+    worst = int(np.argmax(deviations)) + 1
+    if deviations[worst - 1] <= tolerance and _clear(mask, a, b):
+        return [a, b]
+    return _simplify(path[: worst + 1], mask, tolerance)[:-1] + _simplify(path[worst:], mask, tolerance)
+
+
+def _distance_to_segment(p: LanePoint, a: LanePoint, b: LanePoint) -> float:
+    dr, dc = b[0] - a[0], b[1] - a[1]
+    length2 = dr * dr + dc * dc
+    t = 0.0 if length2 < 1e-12 else max(0.0, min(1.0, ((p[0] - a[0]) * dr + (p[1] - a[1]) * dc) / length2))
+    return math.hypot(p[0] - a[0] - t * dr, p[1] - a[1] - t * dc)
+
+
+def _clear(mask: NDArray[np.bool_], a: LanePoint, b: LanePoint) -> bool:
+    steps = max(2, math.ceil(2 * max(abs(b[0] - a[0]), abs(b[1] - a[1]))) + 1)
+    rows = np.floor(np.linspace(a[0], b[0], steps) + 0.5).astype(int)
+    cols = np.floor(np.linspace(a[1], b[1], steps) + 0.5).astype(int)
+    inside = (rows >= 0) & (rows < mask.shape[0]) & (cols >= 0) & (cols < mask.shape[1])
+    return bool(inside.all() and mask[rows, cols].all())
+
+
+def _polyline_cover(shape: tuple[int, int], points: list[LanePoint], radius: float) -> NDArray[np.bool_]:
+    covered = np.zeros(shape, dtype=bool)
+    for a, b in itertools.pairwise(points if len(points) > 1 else points * 2):
+        covered |= segment_cover(shape, a, b, radius)
+    return covered
+
+
+def _round_corners(
+    points: list[Vec2], radius: float, corners: set[Vec2] | None = None, sharpest: float = 2.0
+) -> list[Vec2]:
+    """The polyline with each corner (of `corners`, or all) of up to `sharpest` rad replaced by an
+    arc of (up to) `radius`, in steps gentle enough to drive through without stopping.
+    The arc lies inside the corner, so it stays on the floor the straight legs were planned on."""
+    if radius <= 0.0 or len(points) < 3:
+        return points
+    out: list[Vec2] = [points[0]]
+    for i in range(1, len(points) - 1):
+        a, b, c = out[-1], points[i], points[i + 1]
+        into, out_of = math.dist(a, b), math.dist(b, c)
+        heading_in = math.atan2(b[1] - a[1], b[0] - a[0])
+        heading_out = math.atan2(c[1] - b[1], c[0] - b[0])
+        turn = wrap_angle(heading_out - heading_in)
+        if (
+            into < 1e-6
+            or out_of < 1e-6
+            or not 0.05 < abs(turn) <= sharpest
+            or (corners is not None and b not in corners)
+        ):
+            out.append(b)
+            continue
+        # The arc's ends are `tangent` before and after the corner; leave half of each leg for the next corner.
+        tangent = min(radius * math.tan(abs(turn) / 2.0), 0.45 * into, 0.45 * out_of)
+        r = tangent / math.tan(abs(turn) / 2.0)
+        if r < 0.5 * radius:  # too tight to drive through: stop and turn there instead
+            out.append(b)
+            continue
+        steps = max(2, math.ceil(abs(turn) / 0.25))
+        side = math.copysign(1.0, turn)
+        centre_x = b[0] - tangent * math.cos(heading_in) - side * r * math.sin(heading_in)
+        centre_y = b[1] - tangent * math.sin(heading_in) + side * r * math.cos(heading_in)
+        for k in range(steps + 1):
+            heading = heading_in + turn * k / steps
+            out.append((centre_x + side * r * math.sin(heading), centre_y - side * r * math.cos(heading)))
+    out.append(points[-1])
+    return out
+
+
+def _grow(mask: NDArray[np.bool_], cells: int) -> NDArray[np.bool_]:
+    """Cells within `cells` (Euclidean, cell units) of a set cell."""
+    return dilate(mask, float(cells), 1.0)
+
+
+def ideal_run(plan: CoveragePlan, start: Vec2, grid: OccupancyGrid, brush_radius: float) -> tuple[float, float]:
+    """(coverage, overlap) of a robot driving the plan exactly (straight between sweeps)."""
+    tracker = CoverageTracker(grid, plan.reachable.copy(), brush_radius)
+    points = [start, *(p for sweep in plan.sweeps for p in sweep)]
+    tracker.update(Pose2D(*start))
+    for a, b in itertools.pairwise(points):
+        steps = max(1, math.ceil(math.dist(a, b) / (0.8 * tracker.resolution)))
+        for k in range(1, steps + 1):
+            f = k / steps
+            tracker.update(Pose2D(a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])))
+    return tracker.cleaned_fraction, tracker.overlap_fraction
+
+
+def estimated_seconds(plan: CoveragePlan, start: Vec2, config: CoverageConfig) -> float:
+    """Rough time to run a plan: driving at cruise speed plus a stop-and-turn at every sharp corner."""
+    seconds, here, heading = 0.0, start, None
+    for sweep in plan.sweeps:
+        points = [here, *sweep]
+        for a, b in itertools.pairwise(points):
+            if math.dist(a, b) < 1e-6:
+                continue
+            direction = math.atan2(b[1] - a[1], b[0] - a[0])
+            if heading is not None and abs(wrap_angle(direction - heading)) > SHARP_TURN:
+                seconds += SHARP_TURN_S
+            heading = direction
+            seconds += math.dist(a, b) / config.cruise_speed
+        here = sweep[-1]
+    return seconds

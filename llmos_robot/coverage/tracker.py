@@ -14,7 +14,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from llmos_robot.coverage.planner import disc_offsets
+from llmos_robot.coverage.masks import disc_offsets
 from llmos_robot.world.geometry import Pose2D
 from llmos_robot.world.grid import OccupancyGrid
 

@@ -7,7 +7,8 @@ import math
 
 import numpy as np
 
-from llmos_robot.coverage.planner import CoveragePlan, dilate
+from llmos_robot.coverage.masks import dilate
+from llmos_robot.coverage.planner import CoveragePlan
 from llmos_robot.world.geometry import Pose2D
 from llmos_robot.world.grid import FREE, OCCUPIED, UNKNOWN, OccupancyGrid
 

@@ -27,3 +27,34 @@ def test_the_robot_drives_to_the_end_of_each_lane_not_a_few_centimetres_short():
     tolerance = CoverageConfig().corner_tolerance
     assert max(xs) >= max(ends) - tolerance - 0.005
     assert min(xs) <= min(ends) + tolerance + 0.005
+
+
+def test_a_rounded_corner_is_driven_through_and_a_sharp_one_is_stopped_at():
+    from llmos_robot.coverage.follower import RouteFollower
+    from llmos_robot.coverage.planner import _round_corners
+
+    corner = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]
+    cfg = CoverageConfig()
+
+    def slowest_near_corner(points):
+        robot = KinematicRobot(Pose2D(0.0, 0.0))
+        follower = RouteFollower(
+            points, cfg.cruise_speed, cfg.max_angular, cfg.lookahead, cfg.turn_in_place_above,
+            cfg.corner_tolerance, cfg.linear_acceleration, cfg.angular_acceleration,
+        )  # fmt: skip
+        speeds, t = [], 0.0
+        while not follower.done and t < 30.0:
+            linear, angular = follower.command(robot.pose)
+            robot.move(linear, angular, DT)
+            if abs(robot.pose.x - 1.0) + abs(robot.pose.y) < 0.3:
+                speeds.append(linear)
+            t += DT
+        assert follower.done and robot.pose.distance_to(Pose2D(1.0, 1.0)) < 0.05
+        return min(speeds), t
+
+    sharp_speed, sharp_time = slowest_near_corner(corner)
+    # A bend wide enough for the pure-pursuit lookahead to stay on it.
+    round_speed, round_time = slowest_near_corner(_round_corners(corner, 0.3))
+    assert sharp_speed == 0.0  # stops and turns on the spot
+    assert round_speed > 0.1  # keeps rolling through the arc
+    assert round_time < sharp_time - 0.5

@@ -26,19 +26,44 @@ def test_rectangle_is_covered_by_straight_lanes_along_its_long_side():
     swath = CoverageConfig().swath
     # (2 m - 2 x clearance) / swath lanes, plus the first: a handful, not dozens, and no extras.
     clearance = CoverageConfig().clearance
-    assert len(plan.sweeps) == plan.lane_count <= math.ceil((2.0 - 2 * clearance - 0.05) / swath) + 1
-    for sweep in plan.sweeps:
-        assert len({round(y, 3) for _, y in sweep}) == 1  # each lane is straight
+    assert len(plan.lanes) == plan.lane_count <= math.ceil((2.0 - 2 * clearance - 0.05) / swath) + 1
+    assert len(plan.sweeps) == 1  # one obstacle-free cell: swept back and forth in one go
+    for start, end in plan.lanes:
+        assert abs(start[1] - end[1]) < 1e-9  # each lane is straight
+        assert abs(start[0] - end[0]) > 3.5  # ... and runs the length of the room
     # The lanes are no further apart than the swath, so neighbours overlap.
-    ys = sorted({round(s[0][1], 3) for s in plan.sweeps})
+    ys = sorted({round(lane[0][1], 3) for lane in plan.lanes})
     assert max(b - a for a, b in itertools.pairwise(ys)) <= swath + 1e-6
 
 
 def test_lane_ends_alternate_like_a_lawnmower():
     grid = grid_from_rooms({"hall": [(0.5, 0.5, 5.5, 2.5)]})
     plan = CoveragePlanner(grid).plan_room("hall", Pose2D(1.0, 1.0))
-    ends = [sweep[-1][0] for sweep in plan.sweeps]
+    ends = [lane[-1][0] for lane in plan.lanes]
     assert all(abs(a - b) > 3.0 for a, b in itertools.pairwise(ends))  # finish on alternate sides
+    # With a turn radius the corner into each next lane is rounded (driven through, no bend sharper
+    # than the follower takes without stopping), while each lane's end is still reached exactly.
+    rounded = CoveragePlanner(grid, CoverageConfig(turn_radius=0.08)).plan_room("hall", Pose2D(1.0, 1.0))
+    sweep = rounded.sweeps[0]
+    sharp = [
+        b
+        for a, b, c in zip(sweep, sweep[1:], sweep[2:], strict=False)
+        if abs(math.remainder(math.atan2(c[1] - b[1], c[0] - b[0]) - math.atan2(b[1] - a[1], b[0] - a[0]), math.tau))
+        > CoverageConfig().turn_in_place_above
+    ]
+    lane_ends = {lane[1] for lane in rounded.lanes}
+    assert sharp and all(corner in lane_ends for corner in sharp)
+    assert len(sharp) == len(rounded.lanes) - 1  # one stop per lane change instead of two
+
+
+def test_table_in_the_middle_splits_the_room_into_cells_each_swept_in_one_go():
+    grid = grid_from_rooms({"room": [(0.5, 0.5, 5.5, 4.5)]}, obstacles=[(2.5, 2.0, 3.5, 3.0)])
+    plan = CoveragePlanner(grid).plan_room("room", Pose2D(1.0, 1.0))
+    assert on_traversable(grid, plan)
+    assert ideal_coverage(grid, plan) >= 0.98
+    # Below, beside (twice) and above the table: four cells, a handful of gap fills at most, not a
+    # sweep per lane.
+    assert len(plan.sweeps) <= 4 + 3
 
 
 def test_l_shaped_room_is_fully_planned():

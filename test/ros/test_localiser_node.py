@@ -27,10 +27,10 @@ def test_localised_pose_follows_the_true_pose_as_odometry_drifts(ros):
     # From the spawn pose, facing south: straight down the hallway, with a little weave.
     client.create_timer(0.05, lambda: cmd.publish(conv.twist_to_msg(0.2, 0.15 * math.sin(sim.sim.time))))
 
-    assert ros.wait_for(lambda: sim.sim.time > 14.0, timeout=60)
+    # Distance, not time: on a loaded machine fewer commands arrive per simulated second.
+    assert ros.wait_for(lambda: sim.sim.true_pose().distance_to(sim.sim.spawn) > 2.2, timeout=90)
     truth = sim.sim.true_pose()
     odometry = sim.sim.spawn.compose(sim.sim.odometry().pose)
-    assert truth.distance_to(sim.sim.spawn) > 2.0
     assert odometry.distance_to(truth) > 0.15  # 3% wheel mismatch: dead reckoning is off
     assert localiser.localiser.updates > 20
     last = poses[-1]
