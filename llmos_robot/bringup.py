@@ -22,6 +22,10 @@ class NodeSpec:
 SIM = NodeSpec("sim", "llmos_robot.ros.sim_node", "sim.yaml")
 # Where no simulator of ours publishes /map, this node does (from the same world files).
 MAP = NodeSpec("map", "llmos_robot.ros.map_node", "map.yaml")
+# Where nothing knows the true pose, the localiser keeps odometry on the map with the lidar.
+LOCALISER = NodeSpec("localiser", "llmos_robot.ros.localiser_node", "localiser.yaml")
+# gz-sim reports contacts, not a bumper state: this adapter publishes /bumper from them.
+GZ_BUMPER = NodeSpec("gz_bumper", "llmos_robot.ros.gz_bumper_node", "gz_bumper.yaml")
 
 # Nodes that run on top of whichever robot (simulated or real) provides the TurtleBot3 topics.
 # Later parts (speech, kernel, memory, coverage, vision) join this list.
@@ -36,13 +40,14 @@ APPLICATION: list[NodeSpec] = [
 
 STACKS: dict[str, list[NodeSpec]] = {
     "embedded": [SIM, *APPLICATION],  # MuJoCo sim in-process: any machine
-    "gazebo": [MAP, *APPLICATION],  # gz-sim provides the robot through ros_gz_bridge
-    "robot": [MAP, *APPLICATION],  # a real TurtleBot3-class base provides the topics
+    "gazebo": [MAP, LOCALISER, GZ_BUMPER, *APPLICATION],  # gz-sim provides the robot through ros_gz_bridge
+    "robot": [MAP, LOCALISER, *APPLICATION],  # a real TurtleBot3-class base provides the topics
 }
 
-# Nodes that place what they do on the map and take a `localisation` parameter. There is no
-# localiser yet: in the embedded simulator they read its true pose; elsewhere they dead-reckon.
-LOCALISED = ("coverage", "vision")
+# Nodes that place what they do on the map and take a `localisation` parameter: in the embedded
+# simulator they read its true pose; elsewhere the localiser's (the parameter files' default,
+# "odometry", is for a bare robot without a lidar).
+LOCALISED = ("coverage", "vision", "gz_bumper")
 
 
 def stack_parameters(stack: str, spec: NodeSpec) -> dict[str, object]:
@@ -50,6 +55,6 @@ def stack_parameters(stack: str, spec: NodeSpec) -> dict[str, object]:
     parameters = dict(spec.parameters)
     if stack in ("embedded", "gazebo") and spec.name != "sim":
         parameters["use_sim_time"] = True  # the simulator's /clock is the time
-    if stack == "embedded" and spec.name in LOCALISED:
-        parameters["localisation"] = "ground_truth"
+    if spec.name in LOCALISED:
+        parameters["localisation"] = "ground_truth" if stack == "embedded" else "map"
     return parameters

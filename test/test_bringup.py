@@ -60,4 +60,12 @@ def test_embedded_stack_runs_on_sim_time_and_reads_the_true_pose():
     coverage = SPECS["coverage"]
     assert stack_parameters("embedded", coverage) == {"use_sim_time": True, "localisation": "ground_truth"}
     assert "use_sim_time" not in stack_parameters("embedded", SPECS["sim"])
-    assert stack_parameters("robot", coverage) == {}  # a real robot: wall time, its own odometry
+    assert stack_parameters("robot", coverage) == {"localisation": "map"}  # wall time, the localiser's pose
+
+
+def test_off_the_embedded_simulator_a_localiser_runs_and_gazebo_gets_a_bumper():
+    for stack in ("gazebo", "robot"):
+        names = [spec.name for spec in STACKS[stack]]
+        assert "localiser" in names and "sim" not in names
+    assert "gz_bumper" in [spec.name for spec in STACKS["gazebo"]]
+    assert "localiser" not in [spec.name for spec in STACKS["embedded"]]

@@ -11,12 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from llmos_robot.coverage.config import DEFAULT_CONFIG, CoverageConfig
 from llmos_robot.coverage.job import DriveJob, JobResult, Sense
 from llmos_robot.coverage.planner import CoveragePlanner
 from llmos_robot.coverage.session import CleanRequest, start_clean
+from llmos_robot.coverage.tracker import CoverageTracker
 from llmos_robot.errors import RoomUnreachableError
+from llmos_robot.localisation import MonteCarloLocaliser, localiser_for, odometry_delta
 from llmos_robot.sim import CommandLimits, LoopConfig, NullSink, SimConfig, SimLoop, Simulator, VelocityCommandGate
 from llmos_robot.world import World, rasterise
 from llmos_robot.world.geometry import Pose2D
@@ -24,7 +27,8 @@ from llmos_robot.world.geometry import Pose2D
 
 @dataclass(frozen=True)
 class SimRunConfig:
-    localisation: str = "ground_truth"  # or "odometry": dead reckoning from the spawn pose
+    localisation: str = "ground_truth"  # "odometry": dead reckoning from the spawn pose; "map": the localiser
+    odometry_wheel_bias: float = 0.0  # the simulated odometry's right-wheel radius error (see SimConfig)
     time_limit: float = 1800.0  # simulated s before the run is cancelled
     progress_every: float = 1.0  # simulated s between progress callbacks
 
@@ -33,6 +37,30 @@ def robot_pose(sim: Simulator, localisation: str) -> Pose2D:
     if localisation == "odometry":
         return sim.spawn.compose(sim.odometry().pose)
     return sim.true_pose()
+
+
+class PoseSource:
+    """The pose the robot believes, as `localisation` says: the truth, dead reckoning or the localiser."""
+
+    def __init__(self, sim: Simulator, localisation: str) -> None:
+        self.sim = sim
+        self.localisation = localisation
+        self._localiser: MonteCarloLocaliser | None = None
+        if localisation == "map":
+            self._localiser = localiser_for(sim.world)
+            self._localiser.initialise(sim.spawn.compose(sim.odometry().pose))
+            self._odom = sim.odometry().pose
+
+    def pose(self, ranges: NDArray[np.float32] | None) -> Pose2D:
+        """The believed pose now; `ranges` is a fresh scan, if there is one, for the localiser."""
+        if self._localiser is None:
+            return robot_pose(self.sim, self.localisation)
+        odom = self.sim.odometry().pose
+        self._localiser.moved(odometry_delta(self._odom, odom))
+        self._odom = odom
+        if ranges is not None:
+            self._localiser.observe(ranges, self.sim.scan_angles)
+        return self._localiser.estimate().pose
 
 
 def run_job(
@@ -52,6 +80,7 @@ def run_job(
     next_control = next_scan = next_progress = sim.time
     deadline = sim.time + run.time_limit
     step = controller or job.step
+    source = PoseSource(sim, run.localisation)
     while not job.finished:
         now = sim.time
         if now >= deadline:
@@ -65,7 +94,7 @@ def run_job(
                 ranges = sim.scan()
             bumper = sim.bumper()
             sense = Sense(
-                robot_pose(sim, run.localisation),
+                source.pose(ranges),
                 bumper.pressed,
                 bumper.contact_angle,
                 ranges,
@@ -93,6 +122,9 @@ class SimClean:
     reachable_area_m2: float
     swath: float
     path: list[tuple[float, float]]
+    # Where the robot believed itself is what the job tracks; off the true pose this tracker
+    # marks where the brush really went (None when the job was told the truth).
+    truth: CoverageTracker | None = None
 
     def lower_bound_s(self, cruise_speed: float) -> float:
         """Reachable area / (swath x cruise speed): no robot sweeping lanes can be faster."""
@@ -112,19 +144,28 @@ def clean_in_sim(
     a copy with extra obstacles the map (built from `world`) does not show."""
     grid = rasterise(world)
     planner = CoveragePlanner(grid, config)
-    with Simulator(sim_world or world, SimConfig(camera=False), spawn=spawn or world.spawn) as sim:
+    sim_config = SimConfig(camera=False, odometry_wheel_bias=run.odometry_wheel_bias)
+    with Simulator(sim_world or world, sim_config, spawn=spawn or world.spawn) as sim:
         started = start_clean(world, planner, request, robot_pose(sim, run.localisation), sim.time, config)
         if isinstance(started, JobResult):
             return SimClean(started, None, request.room or "spot", 0.0, config.swath, [])
         path: list[tuple[float, float]] = []
+        assert started.tracker is not None
+        sub = started.tracker.subdivide
+        truth = None
+        if run.localisation != "ground_truth":
+            reachable = started.tracker.reachable[::sub, ::sub].copy()
+            truth = CoverageTracker(grid, reachable, config.brush_radius, subdivide=sub)
 
         def step(sense: Sense, now: float) -> tuple[float, float]:
             path.append((sense.pose.x, sense.pose.y))
+            if truth is not None:
+                truth.update(sim.true_pose())
             return started.step(sense, now)
 
         result = run_job(sim, started, config, run, progress, step)
-        assert started.tracker is not None
-        return SimClean(result, started, request.room or "spot", started.tracker.reachable_area, config.swath, path)
+        area = started.tracker.reachable_area
+        return SimClean(result, started, request.room or "spot", area, config.swath, path, truth)
 
 
 def spawn_in_room(world: World, room: str, clearance: float = CoverageConfig().clearance) -> Pose2D:

@@ -5,6 +5,7 @@ from llmos_robot.localisation.mcl import (
     LocaliserConfig,
     MonteCarloLocaliser,
     distance_field,
+    localiser_for,
     map_to_odom,
     odometry_delta,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "LocaliserConfig",
     "MonteCarloLocaliser",
     "distance_field",
+    "localiser_for",
     "map_to_odom",
     "odometry_delta",
 ]

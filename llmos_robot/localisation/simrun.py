@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from llmos_robot.coverage.tour import Goal, Tour
-from llmos_robot.localisation.mcl import DEFAULT_CONFIG, ON_CENTRE, LocaliserConfig, MonteCarloLocaliser, odometry_delta
+from llmos_robot.localisation.mcl import DEFAULT_CONFIG, ON_CENTRE, LocaliserConfig, localiser_for, odometry_delta
 from llmos_robot.sim import SimConfig, Simulator
 from llmos_robot.world import Pose2D, World, rasterise
 from llmos_robot.world.geometry import Vec2
@@ -38,12 +38,6 @@ class LocalisedTour:
     paths: dict[str, list[Vec2]] = field(default_factory=dict, repr=False)
 
 
-def lidar_offset(world: World) -> Pose2D:
-    """The lidar's pose on the robot, on the floor plane."""
-    pose = world.robot().lidar.pose
-    return Pose2D(float(pose.translation[0]), float(pose.translation[1]), pose.yaw)
-
-
 def localised_tour(
     world: World,
     places: list[str],
@@ -57,8 +51,7 @@ def localised_tour(
     grid = rasterise(world)
     goals = [Goal(name, (world.place(name).pose.x, world.place(name).pose.y)) for name in places]
     with Simulator(world, SimConfig(camera=False, odometry_wheel_bias=wheel_bias, seed=seed)) as sim:
-        lidar = sim.robot.lidar
-        localiser = MonteCarloLocaliser(grid, lidar_offset(world), lidar.range_max, config)
+        localiser = localiser_for(world, config)
         localiser.initialise(sim.true_pose().compose(start_error))
         tour = Tour(grid, goals)
         last_odom = sim.odometry().pose

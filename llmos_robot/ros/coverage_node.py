@@ -9,6 +9,7 @@ Services:
   ~/resume   std_srvs/Trigger   carry on (re-plans from where the robot is)
 Subscribes:
   /odom               nav_msgs/Odometry          pose by dead reckoning from the world's spawn pose
+  /localised_pose     nav_msgs/Odometry          instead of /odom when `localisation` is map (the localiser)
   /sim/ground_truth   nav_msgs/Odometry          instead of /odom when `localisation` is ground_truth
   /scan               sensor_msgs/LaserScan      obstacles the map does not show: slow, stop, plan around
   /bumper             llmos_interfaces/Bumper    a bump: back off and re-plan
@@ -16,13 +17,13 @@ Subscribes:
 Publishes:
   /cmd_vel            geometry_msgs/TwistStamped (or Twist, see `cmd_vel_stamped`)
   /coverage/cleaned   nav_msgs/OccupancyGrid     -1 not to clean, 0 dirty, 50 cleaned once, 100 more often
-Parameters (config/coverage.yaml): world, localisation ("odometry" | "ground_truth"), cmd_vel_stamped,
+Parameters (config/coverage.yaml): world, localisation ("odometry" | "map" | "ground_truth"), cmd_vel_stamped,
   cleaned_rate (Hz), heatmap_dir ("" = no PNG), map_frame, and every field of CoverageConfig
   (brush_radius, lane_overlap, clearance, cruise_speed, ...).
 
 The control step runs on each pose message (throttled to `control_rate` in the node's clock, so
-it keeps pace with a simulator running faster than real time). There is no localiser yet: with
-"odometry" the pose drifts with wheel slip; in simulation "ground_truth" reads the true pose.
+it keeps pace with a simulator running faster than real time). With "odometry" the pose drifts
+with wheel slip; "map" reads the localiser's pose; in simulation "ground_truth" reads the true pose.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from llmos_robot.coverage.session import start_clean, start_go_to
 from llmos_robot.ros import conversions as conv
 from llmos_robot.ros import coverage_conversions as cconv
 from llmos_robot.ros.node_main import run_node
+from llmos_robot.ros.pose_source import checked_localisation, pose_reader
 from llmos_robot.world import default_world_path, load_world, rasterise
 from llmos_robot.world.geometry import Pose2D
 
@@ -93,7 +95,7 @@ class CoverageNode(Node):
         group = ReentrantCallbackGroup()
         self._cmd = self.create_publisher(TwistStamped if self.config.cmd_vel_stamped else Twist, "cmd_vel", 10)
         self._cleaned = self.create_publisher(OccupancyGridMsg, "coverage/cleaned", 1)
-        pose_topic = "odom" if self.config.localisation == "odometry" else "sim/ground_truth"
+        pose_topic, self._read_pose = pose_reader(self.config.localisation, self.world.spawn)
         self.create_subscription(OdometryMsg, pose_topic, self._on_pose, 10, callback_group=group)
         self.create_subscription(LaserScan, "scan", self._on_scan, 10, callback_group=group)
         self.create_subscription(Bumper, "bumper", self._on_bumper, 10, callback_group=group)
@@ -126,9 +128,7 @@ class CoverageNode(Node):
     def _read_parameters(self) -> CoverageNodeConfig:
         declare = self.declare_parameter
         world = str(declare("world", "").value) or str(default_world_path())
-        localisation = str(declare("localisation", "odometry").value)
-        if localisation not in ("odometry", "ground_truth"):
-            raise ValueError(f"localisation must be 'odometry' or 'ground_truth', got {localisation!r}")
+        localisation = checked_localisation(str(declare("localisation", "odometry").value))
         defaults = CoverageConfig()
         values: dict[str, Any] = {}
         for f in dataclasses.fields(CoverageConfig):
@@ -151,9 +151,7 @@ class CoverageNode(Node):
         return float(self.get_clock().now().nanoseconds * 1e-9)
 
     def _on_pose(self, msg: OdometryMsg) -> None:
-        pose = conv.pose2d_from_odometry_msg(msg)
-        if self.config.localisation == "odometry":
-            pose = self.world.spawn.compose(pose)
+        pose = self._read_pose(msg)
         self._pose = pose
         now = self._now()
         if now - self._last_control < 0.9 / self.config.coverage.control_rate and now >= self._last_control:

@@ -10,7 +10,7 @@ Publishes:
                                                             odometry's rate; coverage and vision read it when
                                                             their `localisation` is "map"
 Parameters (config/localiser.yaml): world, initial_pose ("x y yaw"; empty = the world's spawn pose),
-  particles, beams, hit_sigma, update_min_distance, update_min_angle, map_frame, base_frame.
+  particles, beams, hit_sigma, update_min_distance, update_min_angle, map_resolution, map_frame, base_frame.
 
 Off the simulator nothing else knows the true pose: odometry alone drifts by a few centimetres
 per metre, which after a room of lanes leaves stripes unswept. In the embedded stack the
@@ -28,12 +28,11 @@ from rclpy.node import Node
 from sensor_msgs.msg import LaserScan
 
 from llmos_robot.errors import LocalisationError
-from llmos_robot.localisation import LocaliserConfig, MonteCarloLocaliser, odometry_delta
-from llmos_robot.localisation.simrun import lidar_offset
+from llmos_robot.localisation import LocaliserConfig, localiser_for, odometry_delta
 from llmos_robot.ros import conversions as conv
 from llmos_robot.ros.node_main import run_node
 from llmos_robot.sim.simulator import Odometry
-from llmos_robot.world import Pose2D, default_world_path, load_world, rasterise
+from llmos_robot.world import Pose2D, default_world_path, load_world
 
 
 @dataclass(frozen=True)
@@ -50,10 +49,7 @@ class LocaliserNode(Node):
         super().__init__("localiser", **kwargs)  # type: ignore[arg-type]
         self.config = self._read_parameters()
         world = load_world(Path(self.config.world))
-        lidar = world.robot().lidar
-        self.localiser = MonteCarloLocaliser(
-            rasterise(world), lidar_offset(world), lidar.range_max, self.config.localiser
-        )
+        self.localiser = localiser_for(world, self.config.localiser)
         start = Pose2D(*self.config.initial_pose) if self.config.initial_pose else world.spawn
         self.localiser.initialise(start)
         self._last_odom: Pose2D | None = None
@@ -87,6 +83,7 @@ class LocaliserNode(Node):
                 hit_sigma=float(declare("hit_sigma", defaults.hit_sigma)),  # type: ignore[arg-type]
                 update_min_distance=float(declare("update_min_distance", defaults.update_min_distance)),  # type: ignore[arg-type]
                 update_min_angle=float(declare("update_min_angle", defaults.update_min_angle)),  # type: ignore[arg-type]
+                map_resolution=float(declare("map_resolution", defaults.map_resolution)),  # type: ignore[arg-type]
             ),
             map_frame=str(declare("map_frame", "map")),
             base_frame=str(declare("base_frame", "base_footprint")),
