@@ -6,20 +6,34 @@ coverage >= 98% of the reachable floor, overlap <= 15%, duration <= 1.3x the low
 (reachable area / (swath x cruise speed)), zero collisions with furniture.
 
 Beside that bound (on which the goal is judged) each room also reports the bound plus the
-U-turns any straight-lane robot that turns on the spot must make (`lower_bound_with_uturns_s`).
-Measured 2026-11 (boustrophedon cells, stop-and-turn lane changes): coverage >= 98% and no
-collisions in every room; duration 1.4-1.9x the bound and overlap 19-36%, so those two goals
-are not met. Why: a lane change that reaches the wall and turns on the spot costs ~3.5 s at this
-base's limits (0.26 m/s, 1.8 rad/s) whatever the plan, which alone puts 3-5 m rooms at
-1.1-1.5x the bound (see lower_bound_with_uturns_s); and with a 0.34 m disc, ceil(width / swath)
-+ 1 lanes across a room overlap by 9-13% of its floor before any turn or transit. Rounding the
-lane changes (`turn_radius`) is quicker but leaves the lane-end corners unswept (< 98%).
+U-turns any straight-lane robot that turns on the spot must make (`lower_bound_with_uturns_s`),
+and the plan it drove (`plan`: family, ideal-robot estimate, every candidate's score), drawn
+in out/bench/plan-<room>.png.
+
+Measured 2026-11, two plan families scored per room (planner.py): boustrophedon lanes won the
+bathroom (98.6% / 18.7% overlap / 1.42x) and living room (98.0% / 35.9% / 1.87x); contour loops
+the kitchen (98.4% / 26.0% / 1.67x), hallway (99.6% / 14.9% / 1.38x) and bedroom (99.6% / 15.0%
+/ 1.46x). Coverage >= 98% and no collisions everywhere; overlap <= 15% in the hallway and
+bedroom only; duration > 1.3x everywhere. What limits the loops (contour.py; same bench with
+only loops: bathroom 99.3% / 12.8% / 1.48x, living room 98.2% / 38.6% / 1.80x):
+- time: the path alone (loops, step-ins, gap fills, transits at cruise speed) is 1.07-1.32x the
+  bound, and the 28-87 sharp corners per room (doorway bulges, door jambs, chair and table legs,
+  where loops meet) cost ~0.82 s per radian turned (fitted over 10 runs), another 0.3-0.5x;
+- overlap: the loops alone overlap 8-10% (0.03 m in 0.31 m between neighbours) in the bathroom,
+  kitchen and hallway, 14% in the bedroom (the strips beside the bed are dead ends, driven in
+  and out); between furniture the loops of different edges meet leaving strips narrower than a
+  swath, whose gap-fill passes and the transits between loops add ~12% and 6-10% (kitchen,
+  living room).
+Boustrophedon is limited by its lane changes: ~3.5 s each at this base's limits (0.26 m/s,
+1.8 rad/s), which alone puts 3-5 m rooms at 1.1-1.5x the bound (lower_bound_with_uturns_s), and
+each re-sweeps ~0.1 m2 at the wall on top of the 9-13% lane overlap.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +42,9 @@ from tqdm import tqdm
 
 from llmos_robot.coverage.bounce import RandomBounce
 from llmos_robot.coverage.config import CoverageConfig
+from llmos_robot.coverage.heatmap import render_plan
 from llmos_robot.coverage.job import DriveJob
+from llmos_robot.coverage.planner import CoveragePlanner, estimated_seconds, ideal_tracker
 from llmos_robot.coverage.session import CleanRequest
 from llmos_robot.coverage.simrun import SimRunConfig, clean_in_sim, run_job, spawn_in_room
 from llmos_robot.coverage.tracker import CoverageTracker
@@ -70,8 +86,6 @@ def _bounce(world: World, room: str, seconds: float, reachable_room: Any, config
     room_shape = world.room(room)
     bounce = RandomBounce(inside=room_shape.contains)
     with Simulator(world, SimConfig(camera=False), spawn=spawn_in_room(world, room)) as sim:
-        from llmos_robot.coverage.planner import CoveragePlanner
-
         job = DriveJob(CoveragePlanner(grid, config), [], "bouncing", sim.time, config, None)
 
         def step(sense: Any, now: float) -> tuple[float, float]:
@@ -84,6 +98,40 @@ def _bounce(world: World, room: str, seconds: float, reachable_room: Any, config
         "overlap": round(tracker.overlap_fraction, 4),
         "duration_s": round(seconds, 1),
         "collisions": bounce.collisions,
+    }
+
+
+PLAN_DIR = Path("out/bench")
+
+
+def _plan_summary(world: World, room: str, config: CoverageConfig, png: Path) -> dict[str, Any]:
+    """The plan the run drove (re-planned from the same pose): its family, the ideal-robot estimate
+    of it and of every candidate, and a PNG of it over the map."""
+    grid = rasterise(world)
+    spawn = spawn_in_room(world, room)
+    plan = CoveragePlanner(grid, config).plan_room(room, spawn)
+    start = (spawn.x, spawn.y)
+    tracker = ideal_tracker(plan, start, grid, config.brush_radius)
+    seconds = estimated_seconds(plan, start, config)
+    render_plan(
+        grid,
+        tracker,
+        [start, *(p for sweep in plan.sweeps for p in sweep)],
+        png,
+        f"{room}: {plan.axis} plan, ideal {tracker.cleaned_fraction:.1%} / overlap {tracker.overlap_fraction:.1%}",
+    )
+    return {
+        "family": "contour" if plan.axis == "contour" else f"boustrophedon-{plan.axis}",
+        "sweeps": len(plan.sweeps),
+        "sweep_length_m": round(plan.sweep_length, 1),
+        "estimated_s": round(seconds, 1),
+        "ideal_coverage": round(tracker.cleaned_fraction, 4),
+        "ideal_overlap": round(tracker.overlap_fraction, 4),
+        "candidates": [
+            {"family": axis, "ideal_coverage": round(coverage, 4), "score": round(score, 1)}
+            for axis, coverage, score in plan.candidates
+        ],
+        "png": str(png),
     }
 
 
@@ -109,6 +157,7 @@ def run(seconds: float | None = None, world: str | None = None) -> dict[str, Any
             "reachable_area_m2": round(cleaned.reachable_area_m2, 2),
             "wall_s": round(time.perf_counter() - started, 1),
         }
+        entry["plan"] = _plan_summary(loaded, room, config, PLAN_DIR / f"plan-{room}.png")
         if cleaned.job is not None and cleaned.job.tracker is not None:
             reachable = cleaned.job.tracker.reachable_on_map()
             # Side by side with the issue's bound (which the goal is judged on): the same bound plus

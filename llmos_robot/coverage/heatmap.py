@@ -63,3 +63,19 @@ def render_heatmap(
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(out)
     return out
+
+
+def render_plan(grid: OccupancyGrid, tracker: CoverageTracker, path: Sequence[Vec2], out: Path, title: str) -> Path:
+    """A plan's heatmap (as a perfect robot would sweep it) with its path, cropped to the swept floor."""
+    render_heatmap(grid, tracker, out, path=path, title=title)
+    rows, cols = np.nonzero(tracker.reachable_on_map())
+    if len(rows):
+        scale, margin = PIXELS_PER_CELL, 8
+        image = Image.open(out)
+        top = (grid.shape[0] - 1 - rows.max() - margin) * scale
+        bottom = (grid.shape[0] - rows.min() + margin) * scale
+        box = (max(0, (cols.min() - margin) * scale), max(0, top), (cols.max() + 1 + margin) * scale, bottom)
+        cropped = image.crop(box)
+        ImageDraw.Draw(cropped).text((4, 2), title, fill=(0, 0, 0), font=ImageFont.load_default(size=12))
+        cropped.save(out)
+    return out

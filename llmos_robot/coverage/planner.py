@@ -1,4 +1,4 @@
-"""Coverage paths: boustrophedon lanes over a room's reachable floor, and a spiral for a spot.
+"""Coverage paths over a room's floor (boustrophedon lanes or contour-parallel loops); a spiral for a spot.
 
 The robot's centre may stand on *traversable* cells: the map's obstacles, unknown cells and
 no-go zones grown by the clearance (robot radius + margin). A room's *centre region* is the
@@ -13,9 +13,17 @@ more than a swath apart, and is swept back and forth in one polyline whose lane 
 the cell's edge (rounded to `turn_radius` when that is set). Cells are toured greedily, nearest
 entry next, with every cell and every way into it tried first and the least travel kept. Floor
 the cells' lanes still miss gets short gap-fill passes (along or across the lanes), each
-inserted where it adds the least travel. Both axes are planned; the quicker plan (estimated)
-among those that miss the least floor wins. Transitions between sweeps are straight when
-clear, else A* on the traversable grid (job.py).
+inserted where it adds the least travel. Both axes are planned. Transitions between sweeps are
+straight when clear, else A* on the traversable grid (job.py).
+
+The other family is contour-parallel (contour.py): closed loops along the centre region's edge,
+then a swath further in, and around each piece of furniture, with no lane changes at all, only
+corners; what the loops miss gets the same gap-fill passes. Every plan of both families is
+scored alike, by an ideal robot driving it exactly (coverage, overlap) and an estimated time
+(cruise speed plus CORNER_S_PER_RAD per radian of every sharp corner): of the plans that miss no
+more than MISSED_ALLOWED (or the best plan's share plus 0.5%), the least time x (1 + overlap)
+wins. In the house the lanes win the bathroom and living room, the loops the kitchen, hallway
+and bedroom.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from llmos_robot.coverage.cells import (
     true_runs,
 )
 from llmos_robot.coverage.config import DEFAULT_CONFIG, CoverageConfig
+from llmos_robot.coverage.contour import contour_sweeps
 from llmos_robot.coverage.masks import GridCell, connected_from, dilate
 from llmos_robot.coverage.paths import inflate
 from llmos_robot.coverage.tracker import CoverageTracker
@@ -47,9 +56,17 @@ from llmos_robot.world.grid import FREE, OccupancyGrid
 
 LanePoint = tuple[float, float]  # (row, column) in the lane frame, cell units
 
-SHARP_TURN_S = 1.6  # estimated s to stop, turn on the spot and speed up again at a sharp corner
+# s a sharp corner costs per radian turned: braking, the turn on the spot, speeding up again. Fitted
+# to the house's rooms in the sim (10 runs, both plan families, 27-87 corners each): 0.73-0.97.
+CORNER_S_PER_RAD = 0.82
 MISSED_ALLOWED = 0.025  # share of the floor a plan may leave unswept, driven exactly (a real run sweeps a little more)
 EDGE_TOLERANCE = 3.0  # cells: a lane change follows the cell's edge only where it strays further than this
+CONTOUR_EPSILON = 0.0025  # m: contour loops are straightened to within this
+# Contour plans tried: (m: innermost pieces no deeper than this get a middle pass, not a loop;
+# m: protrusions of the centre region thinner than twice this are left to gap filling, not looped;
+# loops in order nearest first (else a piece's loops, then the pieces inside it, depth first)).
+CONTOUR_VARIANTS = ((0.06, 0.0, False), (0.06, 0.15, False), (0.06, 0.0, True))
+PLAN_FAMILIES = ("boustrophedon", "contour")
 SHARP_TURN = 0.35  # rad: a corner sharper than this is a stop-and-turn (the follower's default)
 
 
@@ -66,6 +83,8 @@ class CoveragePlan:
     lane_count: int = 0
     notes: list[str] = field(default_factory=list)
     lanes: list[list[Vec2]] = field(default_factory=list)  # the straight lanes (start, end) of all cells
+    # Every plan considered: (axis or "contour", estimated coverage, estimated s x (1 + overlap)).
+    candidates: list[tuple[str, float, float]] = field(default_factory=list)
 
     @property
     def sweep_length(self) -> float:
@@ -112,8 +131,9 @@ class CoveragePlanner:
 
     # ------------------------------------------------------------------ rooms
 
-    def plan_room(self, room: str, pose: Pose2D) -> CoveragePlan:
-        """Sweeps covering the room `room` (a name the grid knows) starting at `pose`."""
+    def plan_room(self, room: str, pose: Pose2D, families: tuple[str, ...] = PLAN_FAMILIES) -> CoveragePlan:
+        """Sweeps covering the room `room` (a name the grid knows) starting at `pose`, the best
+        plan of the `families` ("boustrophedon", "contour") tried."""
         grid, cfg = self.grid, self.config
         if room not in grid.room_names:
             raise UnknownRoomError(room, sorted(name.replace("_", " ") for name in grid.room_names))
@@ -126,7 +146,8 @@ class CoveragePlanner:
         candidates: list[tuple[float, float, CoveragePlan]] = []
         # Lanes along either axis; cells merged along their widest branch or split at every
         # critical point; thin cells with lanes of their own or left to gap filling.
-        for axis, merge_branches, thin_cells in itertools.product(("x", "y"), (True, False), (True, False)):
+        boustrophedon = itertools.product(("x", "y"), (True, False), (True, False))
+        for axis, merge_branches, thin_cells in boustrophedon if "boustrophedon" in families else ():
             sweeps, lanes, _ = self._sweep_axis(centres, reachable, axis, (pose.x, pose.y), merge_branches, thin_cells)
             plan = CoveragePlan(room, sweeps, self.traversable, reachable, cfg.swath, axis, len(lanes), lanes=lanes)
             seconds = estimated_seconds(plan, (pose.x, pose.y), cfg)
@@ -135,9 +156,19 @@ class CoveragePlanner:
         # Of the plans that leave (almost) no more floor unswept than the best one (or at most
         # MISSED_ALLOWED), the quickest, each share of the floor it would clean twice counting as
         # that much more time.
+        # Contour-parallel loops (contour.py): no lane changes, only corners and a step in per loop.
+        for thin, smooth_out, nearest_first in CONTOUR_VARIANTS if "contour" in families else ():
+            sweeps = self._contour(centres, reachable, (pose.x, pose.y), thin, smooth_out, nearest_first)
+            plan = CoveragePlan(room, sweeps, self.traversable, reachable, cfg.swath, "contour", 0)
+            seconds = estimated_seconds(plan, (pose.x, pose.y), cfg)
+            coverage, overlap = ideal_run(plan, (pose.x, pose.y), grid, cfg.brush_radius)
+            candidates.append((1.0 - coverage, seconds * (1.0 + overlap), plan))
+        if not candidates:
+            raise ValueError(f"no plan family to try among {families}; known: {PLAN_FAMILIES}")
         fewest_missed = min(missed for missed, _, _ in candidates)
         allowance = max(fewest_missed + 0.005, MISSED_ALLOWED)
         best = min((c for c in candidates if c[0] <= allowance), key=lambda c: c[1])[2]
+        best.candidates = [(plan.axis, 1.0 - missed, score) for missed, score, plan in candidates]
         unreachable = grid.room_mask(room) & (grid.cells == FREE) & ~reachable
         if unreachable.any():
             best.notes.append(
@@ -149,6 +180,35 @@ class CoveragePlanner:
         floor = (self.grid.cells == FREE) & ~self.extra_obstacles & area
         under: NDArray[np.bool_] = dilate(centres, self.config.brush_radius, self.grid.resolution) & floor
         return under
+
+    def _contour(
+        self,
+        centres: NDArray[np.bool_],
+        floor: NDArray[np.bool_],
+        start: Vec2,
+        thin_below: float,
+        smooth_out: float = 0.0,
+        nearest_first: bool = False,
+    ) -> list[list[Vec2]]:
+        """Contour-parallel sweeps over `centres` (loops a swath apart, a middle pass for thin
+        innermost pieces), then gap-fill passes for what they miss, in driving order."""
+        cfg, res = self.config, self.grid.resolution
+        frame = _LaneFrame(self.grid, "x")
+        reach = (cfg.brush_radius - cfg.lane_overlap / 2.0) / res
+        # Loops follow the centre region less its protrusions thinner than 2 x `smooth_out` (a
+        # doorway's bulge, a strip beside furniture): each would cost a loop several corners; a
+        # straight gap-fill pass into it is cheaper.
+        body = _opening(centres, smooth_out / res) if smooth_out > 0 else centres
+        loops_l = contour_sweeps(
+            body, frame.point_to_lanes(start), cfg.swath / res, thin_below / res, CONTOUR_EPSILON / res, nearest_first
+        )
+        covered = np.zeros_like(centres)
+        for sweep in loops_l:  # what the loops sweep: the brush's whole reach (the floor is defined by it)
+            covered |= _polyline_cover(centres.shape, sweep, cfg.brush_radius / res)
+        extras_l, _ = self._gap_fill(centres, floor, covered, reach)
+        sweeps = [[frame.point_to_map(p) for p in sweep] for sweep in loops_l]
+        extras = [[frame.point_to_map(p) for p in sweep] for sweep in extras_l]
+        return _insert_cheapest(sweeps, extras, start)
 
     def _sweep_axis(
         self,
@@ -498,6 +558,19 @@ def _round_corners(
     return out
 
 
+def _opening(mask: NDArray[np.bool_], radius: float) -> NDArray[np.bool_]:
+    """The mask less every part a disc of `radius` (cells) cannot reach while staying inside it."""
+    eroded = ~_grow_f(~mask, radius)
+    return _grow_f(eroded, radius) & mask
+
+
+def _grow_f(mask: NDArray[np.bool_], radius: float) -> NDArray[np.bool_]:
+    padded = np.pad(mask, math.ceil(radius) + 1, constant_values=True) if not mask.all() else mask
+    grown = dilate(padded, radius, 1.0)
+    pad = math.ceil(radius) + 1
+    return grown[pad:-pad, pad:-pad] if not mask.all() else grown
+
+
 def _grow(mask: NDArray[np.bool_], cells: int) -> NDArray[np.bool_]:
     """Cells within `cells` (Euclidean, cell units) of a set cell."""
     return dilate(mask, float(cells), 1.0)
@@ -505,6 +578,12 @@ def _grow(mask: NDArray[np.bool_], cells: int) -> NDArray[np.bool_]:
 
 def ideal_run(plan: CoveragePlan, start: Vec2, grid: OccupancyGrid, brush_radius: float) -> tuple[float, float]:
     """(coverage, overlap) of a robot driving the plan exactly (straight between sweeps)."""
+    tracker = ideal_tracker(plan, start, grid, brush_radius)
+    return tracker.cleaned_fraction, tracker.overlap_fraction
+
+
+def ideal_tracker(plan: CoveragePlan, start: Vec2, grid: OccupancyGrid, brush_radius: float) -> CoverageTracker:
+    """The tracker of a robot driving the plan exactly (straight between sweeps)."""
     tracker = CoverageTracker(grid, plan.reachable.copy(), brush_radius)
     points = [start, *(p for sweep in plan.sweeps for p in sweep)]
     tracker.update(Pose2D(*start))
@@ -513,11 +592,12 @@ def ideal_run(plan: CoveragePlan, start: Vec2, grid: OccupancyGrid, brush_radius
         for k in range(1, steps + 1):
             f = k / steps
             tracker.update(Pose2D(a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])))
-    return tracker.cleaned_fraction, tracker.overlap_fraction
+    return tracker
 
 
 def estimated_seconds(plan: CoveragePlan, start: Vec2, config: CoverageConfig) -> float:
-    """Rough time to run a plan: driving at cruise speed plus a stop-and-turn at every sharp corner."""
+    """Rough time to run a plan: driving at cruise speed plus, at every sharp corner, a stop, the
+    turn on the spot and speeding up again (CORNER_S_PER_RAD)."""
     seconds, here, heading = 0.0, start, None
     for sweep in plan.sweeps:
         points = [here, *sweep]
@@ -525,8 +605,9 @@ def estimated_seconds(plan: CoveragePlan, start: Vec2, config: CoverageConfig) -
             if math.dist(a, b) < 1e-6:
                 continue
             direction = math.atan2(b[1] - a[1], b[0] - a[0])
-            if heading is not None and abs(wrap_angle(direction - heading)) > SHARP_TURN:
-                seconds += SHARP_TURN_S
+            turn = abs(wrap_angle(direction - heading)) if heading is not None else 0.0
+            if turn > SHARP_TURN:
+                seconds += turn * CORNER_S_PER_RAD
             heading = direction
             seconds += math.dist(a, b) / config.cruise_speed
         here = sweep[-1]

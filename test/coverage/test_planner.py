@@ -15,10 +15,12 @@ from llmos_robot.world.geometry import Pose2D
 
 from .helpers import grid_from_rooms, ideal_coverage, on_traversable
 
+LANES = ("boustrophedon",)  # these tests are about the lanes (the contour family is test_contour.py)
+
 
 def test_rectangle_is_covered_by_straight_lanes_along_its_long_side():
     grid = grid_from_rooms({"hall": [(0.5, 0.5, 5.5, 2.5)]})  # 5 m x 2 m
-    plan = CoveragePlanner(grid).plan_room("hall", Pose2D(1.0, 1.0))
+    plan = CoveragePlanner(grid).plan_room("hall", Pose2D(1.0, 1.0), LANES)
     assert plan.axis == "x"  # lanes along the 5 m side: fewer turns
     # A round brush leaves small scallops between lane ends at the walls: not quite 100%.
     assert ideal_coverage(grid, plan) >= 0.975
@@ -38,12 +40,12 @@ def test_rectangle_is_covered_by_straight_lanes_along_its_long_side():
 
 def test_lane_ends_alternate_like_a_lawnmower():
     grid = grid_from_rooms({"hall": [(0.5, 0.5, 5.5, 2.5)]})
-    plan = CoveragePlanner(grid).plan_room("hall", Pose2D(1.0, 1.0))
+    plan = CoveragePlanner(grid).plan_room("hall", Pose2D(1.0, 1.0), LANES)
     ends = [lane[-1][0] for lane in plan.lanes]
     assert all(abs(a - b) > 3.0 for a, b in itertools.pairwise(ends))  # finish on alternate sides
     # With a turn radius the corner into each next lane is rounded (driven through, no bend sharper
     # than the follower takes without stopping), while each lane's end is still reached exactly.
-    rounded = CoveragePlanner(grid, CoverageConfig(turn_radius=0.08)).plan_room("hall", Pose2D(1.0, 1.0))
+    rounded = CoveragePlanner(grid, CoverageConfig(turn_radius=0.08)).plan_room("hall", Pose2D(1.0, 1.0), LANES)
     sweep = rounded.sweeps[0]
     sharp = [
         b
@@ -58,7 +60,7 @@ def test_lane_ends_alternate_like_a_lawnmower():
 
 def test_table_in_the_middle_splits_the_room_into_cells_each_swept_in_one_go():
     grid = grid_from_rooms({"room": [(0.5, 0.5, 5.5, 4.5)]}, obstacles=[(2.5, 2.0, 3.5, 3.0)])
-    plan = CoveragePlanner(grid).plan_room("room", Pose2D(1.0, 1.0))
+    plan = CoveragePlanner(grid).plan_room("room", Pose2D(1.0, 1.0), LANES)
     assert on_traversable(grid, plan)
     assert ideal_coverage(grid, plan) >= 0.98
     # Below, beside (twice) and above the table: four cells, a handful of gap fills at most, not a
