@@ -30,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _add_stt_arguments(listen)
     listen.add_argument("--vad", choices=["silero", "energy"], default="silero", help="voice activity detector")
     listen.add_argument("--wake-phrase", default="", help="only print utterances containing this phrase")
+    listen.add_argument(
+        "--name", default="robot", help='the robot\'s name: said alone, it waits for the request ("" = never)'
+    )
     listen.add_argument("--device", default="", help="input device name or number (default: the system's)")
     listen.set_defaults(handler=_listen)
 
@@ -83,9 +86,9 @@ def _listen(args: argparse.Namespace) -> int:
     from llmos_robot.speech.microphone import Microphone
     from llmos_robot.speech.vad import UtteranceSegmenter
 
-    microphone = Microphone(args.device or None)
+    microphone = Microphone(args.device or None, chunk_s=0.02)  # small chunks: heard sooner
     listener = SpeechListener(
-        UtteranceSegmenter(make_vad(args.vad)), make_stt(_config(args)), _prompt(args), args.wake_phrase
+        UtteranceSegmenter(make_vad(args.vad)), make_stt(_config(args)), _prompt(args), args.wake_phrase, args.name
     )
     print("listening (Ctrl-C to stop)", file=sys.stderr)
     try:
@@ -95,4 +98,5 @@ def _listen(args: argparse.Namespace) -> int:
                     print(event.result.text, flush=True)
     finally:
         microphone.close()
+        listener.close()
     return 0

@@ -8,10 +8,13 @@ Publishes:
   speech/user_speaking  std_msgs/Bool             true when voice activity starts, false when the utterance ends
   audio/in           llmos_interfaces/AudioChunk  only with `microphone` or `audio_file`: the node is its own source
 Parameters (config/speech.yaml documents each): engine, model, threads, compute_type, beam_size,
-  vad, vad_threshold, energy_threshold_rms, min_speech_s, end_silence_s, pre_roll_s, max_utterance_s,
-  wake_phrase, world, vocabulary, microphone, input_device, audio_file, audio_file_speed, chunk_s.
+  window_s, vad, vad_threshold, energy_threshold_rms, min_speech_s, end_silence_s, speculate_after_s,
+  pre_roll_s, max_utterance_s, wake_phrase, robot_name, wait_after_name_s, world, vocabulary,
+  microphone, input_device, audio_file, audio_file_speed, chunk_s.
 
-Transcription runs on a worker thread fed by a queue, so no executor callback waits on the model.
+Transcription runs on a worker thread fed by a queue, so no executor callback waits on the model;
+the listener starts transcribing at each pause on a thread of its own (speculatively) and
+publishes only the final transcript of an utterance.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ class SpeechInParams:
     vad: str
     energy_threshold_rms: float
     wake_phrase: str
+    robot_name: str
+    wait_after_name_s: float
     world: str
     vocabulary: tuple[str, ...]
     microphone: bool
@@ -63,12 +68,14 @@ class SpeechInNode(Node):
             make_stt(p.stt),
             self._prompt(),
             p.wake_phrase,
+            p.robot_name,
+            p.wait_after_name_s,
         )
         self._source = "microphone" if p.microphone else "file"
         self._transcripts = self.create_publisher(Transcript, "speech/transcript", 10)
         self._speaking = self.create_publisher(Bool, "speech/user_speaking", 10)
         self._audio_out = self.create_publisher(AudioChunk, "audio/in", 50)
-        self.create_subscription(AudioChunk, "audio/in", self._on_audio, 50)
+        self.create_subscription(AudioChunk, "audio/in", self._on_audio, 200)
         self._queue: queue.Queue[AudioChunk | None] = queue.Queue()
         self._stop = threading.Event()
         self._workers = [threading.Thread(target=self._transcribe_loop, daemon=True)]
@@ -77,7 +84,9 @@ class SpeechInNode(Node):
             self._microphone = Microphone(p.input_device or None, p.chunk_s)
             self._workers.append(threading.Thread(target=self._publish_source, args=(self._microphone,), daemon=True))
         elif p.audio_file:
-            audio = with_trailing_silence(read_wav(Path(p.audio_file)), p.segmenter.end_silence_s + 0.5)
+            # Enough silence after the file for its last utterance to end (and a name said alone to be released).
+            trailing_s = p.segmenter.end_silence_s + p.wait_after_name_s + 0.5
+            audio = with_trailing_silence(read_wav(Path(p.audio_file)), trailing_s)
             self._workers.append(
                 threading.Thread(
                     target=self._publish_source, args=(file_chunks(audio, p.chunk_s, p.audio_file_speed),), daemon=True
@@ -97,11 +106,13 @@ class SpeechInNode(Node):
             threads=int(param("threads", 2)),  # type: ignore[call-overload]
             compute_type=str(param("compute_type", "int8")),
             beam_size=int(param("beam_size", 1)),  # type: ignore[call-overload]
+            window_s=float(param("window_s", 15.0)),  # type: ignore[arg-type]
         )
         segmenter = SegmenterConfig(
             threshold=float(param("vad_threshold", 0.5)),  # type: ignore[arg-type]
             min_speech_s=float(param("min_speech_s", 0.1)),  # type: ignore[arg-type]
             end_silence_s=float(param("end_silence_s", 0.35)),  # type: ignore[arg-type]
+            speculate_after_s=float(param("speculate_after_s", 0.1)),  # type: ignore[arg-type]
             pre_roll_s=float(param("pre_roll_s", 0.3)),  # type: ignore[arg-type]
             max_utterance_s=float(param("max_utterance_s", 15.0)),  # type: ignore[arg-type]
         )
@@ -111,13 +122,15 @@ class SpeechInNode(Node):
             vad=str(param("vad", "silero")),
             energy_threshold_rms=float(param("energy_threshold_rms", 0.01)),  # type: ignore[arg-type]
             wake_phrase=str(param("wake_phrase", "")),
+            robot_name=str(param("robot_name", "robot")),
+            wait_after_name_s=float(param("wait_after_name_s", 1.5)),  # type: ignore[arg-type]
             world=str(param("world", "")),
             vocabulary=tuple(v for v in (param("vocabulary", [""]) or []) if v),  # type: ignore[attr-defined]
             microphone=bool(param("microphone", False)),
             input_device=str(param("input_device", "")),
             audio_file=str(param("audio_file", "")),
             audio_file_speed=float(param("audio_file_speed", 1.0)),  # type: ignore[arg-type]
-            chunk_s=float(param("chunk_s", 0.1)),  # type: ignore[arg-type]
+            chunk_s=float(param("chunk_s", 0.02)),  # type: ignore[arg-type]
         )
 
     def _prompt(self) -> str:
@@ -171,6 +184,7 @@ class SpeechInNode(Node):
         """Stop the worker threads and release the microphone."""
         self._stop.set()
         self._queue.put(None)
+        self._listener.close()
         if self._microphone is not None:
             self._microphone.close()
         for worker in self._workers:

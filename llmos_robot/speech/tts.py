@@ -26,12 +26,20 @@ class TextToSpeech(Protocol):
 class PiperTts:
     """The shipped Piper voice (en_US-joe-medium, 22050 Hz) or a user's .onnx voice."""
 
-    def __init__(self, model_path: Path | None = None, config_path: Path | None = None, variation: bool = True) -> None:
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        config_path: Path | None = None,
+        variation: bool = True,
+        length_scale: float | None = None,
+    ) -> None:
         """`variation=False` removes the voice's random noise: the same text gives the same samples
-        (tests that must repeat); otherwise each rendition differs slightly, as speech does."""
+        (tests that must repeat); otherwise each rendition differs slightly, as speech does.
+        `length_scale` > 1 speaks more slowly (longer sounds and pauses); None = the voice's own."""
         from piper import PiperVoice, SynthesisConfig
 
-        self._syn_config = None if variation else SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+        noise = {} if variation else {"noise_scale": 0.0, "noise_w_scale": 0.0}
+        self._syn_config = SynthesisConfig(length_scale=length_scale, **noise)  # type: ignore[arg-type]
         if model_path is None:
             model_path, config_path = piper_voice_paths()
         if not Path(model_path).is_file():

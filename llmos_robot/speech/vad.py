@@ -3,8 +3,11 @@
 A `VoiceActivityDetector` scores fixed frames (512 samples = 32 ms); `UtteranceSegmenter` turns
 the scores into utterances: speech starts after `min_speech_s` of voiced frames, ends after
 `end_silence_s` of unvoiced ones, keeps `pre_roll_s` of audio from before the start (so the first
-syllable is not lost) and cuts anything longer than `max_utterance_s`. Silero VAD (the ONNX model
-that ships inside faster-whisper) is the detector; an energy threshold is the fallback.
+syllable is not lost) and cuts anything longer than `max_utterance_s`. After `speculate_after_s`
+of silence it also reports a `PossibleEnd` (the utterance so far), so a listener can start
+transcribing before the end is certain; if speech resumes, the final `Utterance` comes later and
+covers both parts. Silero VAD (the ONNX model that ships inside faster-whisper) is the detector;
+an energy threshold is the fallback.
 """
 
 from __future__ import annotations
@@ -103,6 +106,7 @@ class SegmenterConfig:
     end_silence_s: float = 0.35  # unvoiced time that ends an utterance
     pre_roll_s: float = 0.3  # audio kept from before the start
     max_utterance_s: float = 15.0  # an utterance is cut here even if speech goes on
+    speculate_after_s: float = 0.1  # unvoiced time that reports a PossibleEnd (0 = never)
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,13 @@ class Utterance:
     start: float  # first voiced frame
     end: float  # last voiced frame's end
     ended_at: float  # stream time when the end was decided (end + the silence waited for)
+
+
+@dataclass(frozen=True)
+class PossibleEnd:
+    """Speech paused: the utterance so far, which ends here unless speech resumes."""
+
+    utterance: Utterance
 
 
 @dataclass(frozen=True)
@@ -129,11 +140,13 @@ class UtteranceSegmenter:
         self._vad = vad
         self._config = config
         self._frame_s = FRAME_SAMPLES / WHISPER_RATE
+        self._speculate_frames = max(1, round(config.speculate_after_s / self._frame_s))
         self._pending = np.zeros(0, dtype=np.float32)
         # Frames from before the start: the pre-roll plus the voiced frames that confirm the start.
         keep = round(config.pre_roll_s / self._frame_s) + math.ceil(config.min_speech_s / self._frame_s)
         self._pre_roll: deque[FloatAudio] = deque(maxlen=max(1, keep))
         self._clock = 0.0  # stream time of the next frame
+        self._frames_taken = 0
         self._started = False
         self._frames: list[FloatAudio] = []
         self._voiced_run = 0
@@ -145,16 +158,23 @@ class UtteranceSegmenter:
     def in_speech(self) -> bool:
         return self._started
 
+    @property
+    def audio_taken_s(self) -> float:
+        """Seconds of audio taken since the start (counted, never re-anchored to stamps)."""
+        return self._frames_taken * self._frame_s
+
     def reset(self) -> None:
         self.__init__(self._vad, self._config)  # type: ignore[misc]
         self._vad.reset()
 
-    def feed(self, samples: FloatAudio, start_time: float | None = None) -> list[SpeechStarted | Utterance]:
+    def feed(
+        self, samples: FloatAudio, start_time: float | None = None
+    ) -> list[SpeechStarted | PossibleEnd | Utterance]:
         """Add 16 kHz samples; `start_time` re-anchors the stream clock (e.g. a message stamp)."""
         if start_time is not None and not self._started and len(self._pending) == 0:
             self._clock = start_time
         self._pending = np.concatenate([self._pending, np.asarray(samples, dtype=np.float32)])
-        events: list[SpeechStarted | Utterance] = []
+        events: list[SpeechStarted | PossibleEnd | Utterance] = []
         while len(self._pending) >= FRAME_SAMPLES:
             frame, self._pending = self._pending[:FRAME_SAMPLES], self._pending[FRAME_SAMPLES:]
             events.extend(self._frame(frame))
@@ -166,12 +186,13 @@ class UtteranceSegmenter:
             return []
         return [self._finish()]
 
-    def _frame(self, frame: FloatAudio) -> list[SpeechStarted | Utterance]:
+    def _frame(self, frame: FloatAudio) -> list[SpeechStarted | PossibleEnd | Utterance]:
         config = self._config
-        events: list[SpeechStarted | Utterance] = []
+        events: list[SpeechStarted | PossibleEnd | Utterance] = []
         voiced = self._vad.speech_probability(frame) >= config.threshold
         frame_start = self._clock
         self._clock += self._frame_s
+        self._frames_taken += 1
         if not self._started:
             self._pre_roll.append(frame)
             self._voiced_run = self._voiced_run + 1 if voiced else 0
@@ -192,12 +213,17 @@ class UtteranceSegmenter:
         too_long = self._clock - self._start >= config.max_utterance_s
         if self._silent_run * self._frame_s >= config.end_silence_s or too_long:
             events.append(self._finish())
+        elif config.speculate_after_s > 0 and self._silent_run == self._speculate_frames:
+            events.append(PossibleEnd(self._so_far()))
         return events
 
-    def _finish(self) -> Utterance:
-        utterance = Utterance(
+    def _so_far(self) -> Utterance:
+        return Utterance(
             Audio(np.concatenate(self._frames), WHISPER_RATE), self._start, self._last_voiced_end, self._clock
         )
+
+    def _finish(self) -> Utterance:
+        utterance = self._so_far()
         self._started = False
         self._frames = []
         self._voiced_run = 0

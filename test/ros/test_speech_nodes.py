@@ -69,6 +69,29 @@ def test_injected_wav_comes_out_as_a_transcript(ros, tmp_path):
     assert (msg.speech_end.sec, msg.speech_end.nanosec) > (msg.speech_start.sec, msg.speech_start.nanosec)
 
 
+def test_the_robots_name_then_a_pause_then_the_question_is_one_transcript(ros, tmp_path):
+    """What broke `make demo`: Piper's pause after "Robot," (here spoken a little slowly, 0.42 s)
+    is longer than the end of utterance; the kernel must still get one request, not "Robot." alone."""
+    from llmos_robot.ros.speech_in_node import SpeechInNode
+    from llmos_robot.speech.tts import PiperTts, speak_to_audio
+
+    slow = PiperTts(variation=False, length_scale=1.3)
+    wav = write_wav(tmp_path / "question.wav", speak_to_audio(slow, "Robot, when did you last clean the kitchen?"))
+    transcripts: list[Transcript] = []
+    listener = ros.node("transcript_listener")
+    listener.create_subscription(Transcript, "speech/transcript", transcripts.append, 10)
+    ros.add(
+        SpeechInNode(
+            context=ros.context,
+            parameter_overrides=[Parameter("audio_file", value=str(wav)), Parameter("audio_file_speed", value=4.0)],
+        )
+    )
+    assert ros.wait_for(lambda: len(transcripts) > 0, timeout=60)
+    assert not ros.wait_for(lambda: len(transcripts) > 1, timeout=2.0)  # nothing more comes
+    text = transcripts[0].text.lower()
+    assert text.startswith("robot,") and "when did you last clean the kitchen" in text, text
+
+
 def test_speech_out_speaks_publishes_audio_and_is_cut_by_stop(ros):
     from llmos_robot.ros.speech_out_node import SpeechOutNode
 

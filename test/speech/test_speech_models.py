@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -64,11 +66,14 @@ def test_clipped_and_odd_rate_speech_is_still_understood(spoken, tiny_stt, house
         assert "kitchen" in result.text.lower(), result
 
 
-def test_converted_openai_whisper_checkpoint_transcribes_like_faster_whisper(spoken):
-    """The install-time conversion (CTranslate2 -> .pt) is faithful: same greedy transcripts."""
+@pytest.mark.parametrize("window_s", [30.0, 15.0])
+def test_converted_openai_whisper_checkpoint_transcribes_like_faster_whisper(spoken, window_s):
+    """The install-time conversion (CTranslate2 -> .pt) is faithful: same greedy transcripts, with
+    Whisper's own 30 s window and with the shortened one (each engine shortens it its own way)."""
     assert converted_pt_path("tiny.en").is_file(), "run `python -m llmos_robot.speech.convert`"
-    faster = make_stt(SttConfig(engine=Engine.FASTER_WHISPER, model="tiny.en", compute_type="float32"))
-    openai = make_stt(SttConfig(engine=Engine.OPENAI_WHISPER, model="tiny.en"))
+    config = SttConfig(model="tiny.en", compute_type="float32", window_s=window_s)
+    faster = make_stt(replace(config, engine=Engine.FASTER_WHISPER))
+    openai = make_stt(replace(config, engine=Engine.OPENAI_WHISPER))
     for text in COMMANDS[1:]:
         audio = spoken(text)
         assert openai.transcribe(audio).text == faster.transcribe(audio).text

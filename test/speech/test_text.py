@@ -52,3 +52,12 @@ def test_vocabulary_prompt_names_rooms_and_places_in_a_sentence():
 
 def test_non_speech_annotations_are_dropped():
     assert clean_text(" [BLANK_AUDIO] (static) Clean the ♪ kitchen *cough*") == "Clean the kitchen"
+
+
+def test_a_transcript_that_repeats_itself_has_run_away():
+    from llmos_robot.speech.stt import runs_away
+
+    assert runs_away("Clean the kitchen, clean the kitchen, clean the kitchen, clean the")
+    assert runs_away("Clean the bathroom, the bathroom, the bathroom, the bathroom")
+    assert not runs_away("Clean the kitchen and then clean the hallway.")
+    assert not runs_away("Stop, stop.")  # said twice is speech; three times and more is the failure
