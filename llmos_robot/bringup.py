@@ -45,8 +45,7 @@ STACKS: dict[str, list[NodeSpec]] = {
 }
 
 # Nodes that place what they do on the map and take a `localisation` parameter: in the embedded
-# simulator they read its true pose; elsewhere the localiser's (the parameter files' default,
-# "odometry", is for a bare robot without a lidar).
+# simulator they read its true pose; elsewhere the localiser's.
 LOCALISED = ("coverage", "vision", "gz_bumper")
 
 

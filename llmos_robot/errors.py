@@ -35,6 +35,10 @@ class RobotModelError(WorldError):
     """The robot's model.sdf lacks something the simulator needs (a wheel joint, a sensor)."""
 
 
+class ParameterError(LlmosError):
+    """A node parameter with a value the node cannot work with; the message names it and the choices."""
+
+
 class RosPackageMissingError(LlmosError):
     """A node needs a ROS message package that this install lacks (e.g. Gazebo's, off a Gazebo machine)."""
 

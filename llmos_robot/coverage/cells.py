@@ -34,7 +34,7 @@ class Lane:
 
 @dataclass
 class Cell:
-    """An obstacle-free strip: one run of centre cells on each of the rows `top`..`bottom`."""
+    """An obstacle-free strip: one run of centre cells on each of the rows `first_row`..`last_row`."""
 
     runs: dict[int, Run]
 
@@ -98,9 +98,9 @@ def decompose(centres: NDArray[np.bool_], merge_branches: bool = True) -> list[C
 
 
 def trim_protrusions(cell: Cell, depth: float) -> Cell:
-    """The cell without the rows at either end whose runs are less than half its typical run, when
-    that narrow stretch is less than `depth` rows deep (a doorway's bulge at the end of a room):
-    a short pass reaches it better than lanes of its own that would run over the room's first lane."""
+    """The cell without up to `depth` rows at either end whose runs are less than half its typical
+    run (a doorway's bulge at the end of a room; of a longer narrow stretch only its tip goes): a
+    short pass reaches them better than lanes of their own that would run over the room's first lane."""
     typical = float(np.median([last - first + 1 for first, last in cell.runs.values()]))
     rows = sorted(cell.runs)
     short = [r for r in rows if cell.runs[r][1] - cell.runs[r][0] + 1 < 0.5 * typical]
@@ -185,7 +185,8 @@ def cell_lanes(cell: Cell, target: NDArray[np.bool_], reach: float, downward: bo
         pending = [r for r in target_rows if r > previous + reach + 1e-9]
         if not pending:
             break
-        signed = min(pending[0] + reach, previous + 2.0 * reach)
+        # (The first lane has no previous one: it goes a reach beyond the first floor row.)
+        signed = pending[0] + reach if not lanes else min(pending[0] + reach, previous + 2.0 * reach)
         row = min(max(sign * signed, first), last)
         if lanes and sign * row <= previous + 1e-9:
             break  # nothing further this way: the cell's edge is already swept

@@ -97,7 +97,7 @@ def _sweep_nearest_first(
     while stack:
         piece = stack.pop()
         stack.extend(piece.children)
-        if not piece.children and piece.depth <= thin_below:
+        if _is_thin(piece, thin_below):
             thin.append(piece)
         else:
             loops.extend(_simplify_closed(c, centres, epsilon) for c in _outlines(piece.mask))
@@ -156,7 +156,7 @@ def _sweep_piece(
     piece: _Piece, centres: NDArray[np.bool_], here: Point, thin_below: float, epsilon: float, out: list[list[Point]]
 ) -> Point:
     """Append the piece's sweeps, then its children's (depth first, nearest first); return where it ends."""
-    if not piece.children and piece.depth <= thin_below:
+    if _is_thin(piece, thin_below):
         sweep = _middle_pass(piece.mask, here)
         out.append(sweep)
         here = sweep[-1]
@@ -306,6 +306,12 @@ def _start_loop_at(loop: list[Point], here: Point) -> list[Point]:
     rotated = loop[index + 1 :] + loop[: index + 1]
     path = [point, *rotated, point]
     return [p for i, p in enumerate(path) if i == 0 or math.dist(p, path[i - 1]) > 1e-6]
+
+
+def _is_thin(piece: _Piece, thin_below: float) -> bool:
+    """Innermost, shallow, and without a hole: a ring around furniture is looped, since a pass
+    "down its middle" would cut across the furniture."""
+    return not piece.children and piece.depth <= thin_below and len(_outlines(piece.mask)) == 1
 
 
 def _middle_pass(mask: NDArray[np.bool_], here: Point) -> list[Point]:

@@ -57,7 +57,7 @@ from llmos_robot.world.grid import FREE, OccupancyGrid
 LanePoint = tuple[float, float]  # (row, column) in the lane frame, cell units
 
 # s a sharp corner costs per radian turned: braking, the turn on the spot, speeding up again. Fitted
-# to the house's rooms in the sim (10 runs, both plan families, 27-87 corners each): 0.73-0.97.
+# to the house's rooms in the sim (10 runs, both plan families, 28-87 corners each): 0.73-0.97.
 CORNER_S_PER_RAD = 0.82
 MISSED_ALLOWED = 0.025  # share of the floor a plan may leave unswept, driven exactly (a real run sweeps a little more)
 EDGE_TOLERANCE = 3.0  # cells: a lane change follows the cell's edge only where it strays further than this

@@ -6,7 +6,6 @@ from llmos_robot.localisation.mcl import (
     MonteCarloLocaliser,
     distance_field,
     localiser_for,
-    map_to_odom,
     odometry_delta,
 )
 
@@ -16,6 +15,5 @@ __all__ = [
     "MonteCarloLocaliser",
     "distance_field",
     "localiser_for",
-    "map_to_odom",
     "odometry_delta",
 ]

@@ -46,6 +46,20 @@ class LocaliserConfig:
     # m per cell of the localiser's own map of the world: at the house map's 5 cm the distances
     # are quantised to +-2.5 cm and the pose error doubles (bench localisation).
     map_resolution: float = 0.02
+    lost_sigma_xy: float = 0.30  # m: the spread re-drawn around the last estimate when every guess is in a wall
+
+    def __post_init__(self) -> None:
+        positive = {
+            "particles": self.particles,
+            "beams": self.beams,
+            "hit_sigma": self.hit_sigma,
+            "independent_beams": self.independent_beams,
+            "map_resolution": self.map_resolution,
+        }
+        bad = [f"{name} = {value}" for name, value in positive.items() if not value > 0]
+        if bad or min(self.alpha) < 0:
+            bad += [f"alpha = {self.alpha}"] if min(self.alpha) < 0 else []
+            raise LocalisationError(f"the localiser's settings must be positive: {', '.join(bad)}")
 
 
 DEFAULT_CONFIG = LocaliserConfig()
@@ -99,6 +113,7 @@ class MonteCarloLocaliser:
         self.weights = np.full(config.particles, 1.0 / config.particles)
         self._pending = ON_CENTRE  # odometry since the last scan update
         self.updates = 0
+        self.recoveries = 0  # times every guess ended in a wall and they were spread again
 
     def initialise(self, pose: Pose2D, sigma_xy: float | None = None, sigma_yaw: float | None = None) -> None:
         """Start from a pose known roughly (the dock, the spawn pose, a person's click in RViz)."""
@@ -185,7 +200,11 @@ class MonteCarloLocaliser:
         log_w = np.log(likelihood).sum(axis=1) * (cfg.independent_beams / len(pick))
         log_w[~self._free_at(self.particles[:, 0], self.particles[:, 1])] = -np.inf  # not inside walls
         if not np.isfinite(log_w).any():
-            return True  # every particle in a wall: the scan cannot say which is least wrong
+            # Every guess is inside a wall (a bump shoved the robot, the wheels slipped): spread them
+            # wide around the last estimate and let the next scans pick again.
+            self.recoveries += 1
+            self.initialise(self._nearest_free(self.estimate().pose), self.config.lost_sigma_xy, 0.3)
+            return False
         log_w += np.log(self.weights)
         log_w -= log_w[np.isfinite(log_w)].max()
         weights = np.exp(log_w)
@@ -206,6 +225,13 @@ class MonteCarloLocaliser:
         centred[:, 2] = _wrap(centred[:, 2])
         covariance = (centred * w[:, None]).T @ centred
         return Estimate(Pose2D(x, y, yaw).compose(self._pending), covariance)
+
+    def _nearest_free(self, pose: Pose2D) -> Pose2D:
+        rows, cols = np.nonzero(self._free)
+        res, (ox, oy) = self.grid.resolution, self.grid.origin
+        xs, ys = ox + (cols + 0.5) * res, oy + (rows + 0.5) * res
+        i = int(np.argmin((xs - pose.x) ** 2 + (ys - pose.y) ** 2))
+        return Pose2D(float(xs[i]), float(ys[i]), pose.yaw)
 
     def _resample(self) -> None:
         """Low-variance resampling: one random offset, evenly spaced picks along the weights."""
@@ -242,12 +268,6 @@ def odometry_delta(before: Pose2D, after: Pose2D) -> Pose2D:
     dx, dy = after.x - before.x, after.y - before.y
     c, s = math.cos(before.yaw), math.sin(before.yaw)
     return Pose2D(c * dx + s * dy, -s * dx + c * dy, wrap_angle(after.yaw - before.yaw))
-
-
-def map_to_odom(map_pose: Pose2D, odom_pose: Pose2D) -> Pose2D:
-    """The map->odom transform that puts the odometry pose at the localised map pose."""
-    inverse = odometry_delta(odom_pose, ON_CENTRE)  # odom pose inverted
-    return map_pose.compose(inverse)
 
 
 def _wrap(angles: NDArray[np.float64]) -> NDArray[np.float64]:

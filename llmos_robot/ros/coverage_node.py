@@ -29,6 +29,7 @@ with wheel slip; "map" reads the localiser's pose; in simulation "ground_truth" 
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 import time
 from pathlib import Path
@@ -91,6 +92,7 @@ class CoverageNode(Node):
         self._interrupt_bump = False
         self._held_by: set[int] = set()
         self._last_control = -1e9
+        self._last_pose_stamp = -math.inf
         self._last_cleaned = -1e9
         group = ReentrantCallbackGroup()
         self._cmd = self.create_publisher(TwistStamped if self.config.cmd_vel_stamped else Twist, "cmd_vel", 10)
@@ -152,12 +154,19 @@ class CoverageNode(Node):
 
     def _on_pose(self, msg: OdometryMsg) -> None:
         pose = self._read_pose(msg)
-        self._pose = pose
-        now = self._now()
-        if now - self._last_control < 0.9 / self.config.coverage.control_rate and now >= self._last_control:
-            return
-        self._last_control = now
-        self._control(pose, now)
+        stamp = conv.time_from_msg(msg.header.stamp)
+        # Pose callbacks run on several threads: throttle under the lock, and never act on a pose
+        # older than one already handled.
+        with self._lock:
+            if stamp < self._last_pose_stamp:
+                return
+            self._last_pose_stamp = stamp
+            self._pose = pose
+            now = self._now()
+            if now - self._last_control < 0.9 / self.config.coverage.control_rate and now >= self._last_control:
+                return
+            self._last_control = now
+            self._control(pose, now)
 
     def _on_scan(self, msg: LaserScan) -> None:
         self._scan = conv.scan_from_msg(msg)

@@ -28,6 +28,7 @@ from llmos_robot.ros.node_main import run_node
 from llmos_robot.ros.pose_source import pose_reader
 from llmos_robot.sim.contact_bumper import ContactBumper
 from llmos_robot.world import Pose2D, default_world_path, load_world
+from llmos_robot.world.geometry import Vec2
 
 
 def contacts_type() -> Any:
@@ -36,6 +37,11 @@ def contacts_type() -> Any:
         return importlib.import_module("ros_gz_interfaces.msg").Contacts
     except ImportError as err:
         raise RosPackageMissingError("ros_gz_interfaces", "The Gazebo bumper adapter") from err
+
+
+def contact_points(msg: Any) -> list[Vec2]:
+    """The floor-plane points of every contact in a ros_gz_interfaces/Contacts message."""
+    return [(float(p.x), float(p.y)) for contact in msg.contacts for p in contact.positions]
 
 
 class GzBumperNode(Node):
@@ -61,8 +67,7 @@ class GzBumperNode(Node):
         self._pose = self._read_pose(msg)
 
     def _on_contacts(self, msg: Any) -> None:
-        points = [(p.x, p.y) for contact in msg.contacts for p in contact.positions]
-        self.bumper.touched(self._now(), points)
+        self.bumper.touched(self._now(), contact_points(msg))
 
     def _publish(self) -> None:
         now = self._now()

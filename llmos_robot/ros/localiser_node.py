@@ -27,7 +27,7 @@ from nav_msgs.msg import Odometry as OdometryMsg
 from rclpy.node import Node
 from sensor_msgs.msg import LaserScan
 
-from llmos_robot.errors import LocalisationError
+from llmos_robot.errors import LocalisationError, ParameterError
 from llmos_robot.localisation import LocaliserConfig, localiser_for, odometry_delta
 from llmos_robot.ros import conversions as conv
 from llmos_robot.ros.node_main import run_node
@@ -53,6 +53,7 @@ class LocaliserNode(Node):
         start = Pose2D(*self.config.initial_pose) if self.config.initial_pose else world.spawn
         self.localiser.initialise(start)
         self._last_odom: Pose2D | None = None
+        self.refused_poses = 0  # /initialpose messages off the free floor
         self._publisher = self.create_publisher(OdometryMsg, "localised_pose", 10)
         self.create_subscription(OdometryMsg, "odom", self._on_odom, 20)
         self.create_subscription(LaserScan, "scan", self._on_scan, 5)
@@ -73,7 +74,7 @@ class LocaliserNode(Node):
         except ValueError:
             initial_pose = ()
         if len(initial_pose) != len(initial) or len(initial) not in (0, 3):
-            raise ValueError(f"initial_pose must be 'x y yaw' (metres, radians) or empty, got {initial!r}")
+            raise ParameterError(f"initial_pose must be 'x y yaw' (metres, radians) or empty, got {initial!r}")
         return LocaliserNodeConfig(
             world=str(declare("world", "")) or str(default_world_path()),
             initial_pose=initial_pose,
@@ -110,10 +111,16 @@ class LocaliserNode(Node):
 
     def _on_scan(self, msg: LaserScan) -> None:
         ranges, angles = conv.scan_from_msg(msg)
+        recoveries = self.localiser.recoveries
         try:
             self.localiser.observe(ranges, angles)
         except LocalisationError as err:
             self.get_logger().warning(f"scan skipped: {err}")
+        if self.localiser.recoveries > recoveries:
+            pose = self.localiser.estimate().pose
+            self.get_logger().warning(
+                f"lost: every pose guess was inside a wall; searching again around ({pose.x:.2f}, {pose.y:.2f})"
+            )
 
     def _on_initial_pose(self, msg: PoseWithCovarianceStamped) -> None:
         pose = conv.pose2d_from_pose_msg(msg.pose.pose)
@@ -123,6 +130,7 @@ class LocaliserNode(Node):
         try:
             self.localiser.initialise(pose, sigma_xy, sigma_yaw)
         except LocalisationError as err:
+            self.refused_poses += 1
             self.get_logger().warning(f"initial pose refused: {err}")
             return
         self.get_logger().info(f"re-localised at ({pose.x:.2f}, {pose.y:.2f}, {pose.yaw:.2f})")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from nav_msgs.msg import Odometry as OdometryMsg
 
+from llmos_robot.errors import ParameterError
 from llmos_robot.ros import conversions as conv
 from llmos_robot.world import Pose2D
 
@@ -19,7 +20,7 @@ TOPICS = {"odometry": "odom", "map": "localised_pose", "ground_truth": "sim/grou
 
 def checked_localisation(value: str) -> str:
     if value not in TOPICS:
-        raise ValueError(f"localisation must be one of {', '.join(repr(k) for k in TOPICS)}, got {value!r}")
+        raise ParameterError(f"localisation must be one of {', '.join(repr(k) for k in TOPICS)}, got {value!r}")
     return value
 
 

@@ -16,7 +16,7 @@ from llmos_robot.world.geometry import Pose2D, Vec2, wrap_angle
 
 class ContactBumper:
     def __init__(self, hold: float = 0.15) -> None:
-        self.hold = hold  # s a contact keeps the bumper pressed (the sensor's messages are ~10 ms apart)
+        self.hold = hold  # s a contact keeps the bumper pressed (the sensor's messages are ~20 ms apart, at 50 Hz)
         self._last_touch = -math.inf
         self._points: list[Vec2] = []
 

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw
 
-from llmos_robot.world.geometry import Vec2
+from llmos_robot.world.geometry import Vec2, polygon_area
 from llmos_robot.world.model import World
 from llmos_robot.world.sdf import ShapeKind
 
@@ -161,6 +161,28 @@ def _mark_touched(
     inside = _inside_polygon(x, y, polygon) if polygon is not None else (x - cx) ** 2 + (y - cy) ** 2 <= radius**2
     touched = inside.reshape(r1 - r0, SUPERSAMPLE, c1 - c0, SUPERSAMPLE).any(axis=(1, 3))
     occupied[r0:r1, c0:c1] |= touched
+    # Something thinner than twice the sample spacing (a panel, a thin leg) could fall between
+    # the points: then the cells along its outline (or under its centre) are marked as well.
+    if polygon is not None:
+        edges = list(zip(polygon, [*polygon[1:], polygon[0]], strict=True))
+        perimeter = sum(math.dist(a, b) for a, b in edges)
+        width = 2.0 * abs(polygon_area(list(polygon))) / perimeter if perimeter > 0 else 0.0
+        if width >= 2.0 * step:
+            return
+        line = [
+            (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
+            for a, b in edges
+            for t in np.linspace(0.0, 1.0, max(2, math.ceil(math.dist(a, b) / step) + 1))
+        ]
+    else:
+        if radius >= step:
+            return
+        line = [(cx, cy)]
+    for x, y in line:
+        row = math.floor((y - origin[1]) / resolution)
+        col = math.floor((x - origin[0]) / resolution)
+        if 0 <= row < rows and 0 <= col < cols:
+            occupied[row, col] = True
 
 
 def _inside_polygon(

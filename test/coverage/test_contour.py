@@ -97,6 +97,18 @@ def test_a_sliver_thinner_than_a_swath_gets_one_pass_not_a_loop():
     assert sweep[0][1] < sweep[-1][1]  # from the end nearer the start
 
 
+def test_a_thin_ring_around_a_round_table_is_looped_not_cut_across():
+    # The robot's centre fits in a ring 2 cells wide around a round obstacle: one pass "down the
+    # middle" of that outline would drive across the table.
+    rows, cols = np.mgrid[0:40, 0:40]
+    r = np.hypot(rows - 20.0, cols - 20.0)
+    centres = (r >= 12.0) & (r <= 14.0)
+    sweeps = contour_sweeps(centres, (20.0, 4.0), 6.2, 0.06 / RES)
+    points = np.array([p for sweep in sweeps for p in sweep])
+    assert np.hypot(points[:, 0] - 20.0, points[:, 1] - 20.0).min() >= 11.0  # never over the table
+    assert any(closed(sweep) for sweep in sweeps)
+
+
 def test_each_room_gets_the_best_plan_of_both_families():
     grid = grid_from_rooms({"hall": [(0.5, 0.5, 4.5, 2.5)]})
     plan = CoveragePlanner(grid).plan_room("hall", Pose2D(1.0, 1.0))

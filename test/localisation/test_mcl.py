@@ -8,18 +8,35 @@ import numpy as np
 import pytest
 
 from llmos_robot.errors import LocalisationError
-from llmos_robot.localisation import MonteCarloLocaliser, distance_field, map_to_odom, odometry_delta
+from llmos_robot.localisation import LocaliserConfig, MonteCarloLocaliser, distance_field, odometry_delta
 from llmos_robot.localisation.simrun import localised_tour
 from llmos_robot.world import Pose2D
 
 
-def test_odometry_delta_and_map_to_odom_undo_each_other() -> None:
+def test_odometry_delta_is_the_motion_in_the_robot_frame() -> None:
     before, after = Pose2D(1.0, 2.0, 0.5), Pose2D(1.5, 2.4, 1.2)
     back = before.compose(odometry_delta(before, after))
     assert (back.x, back.y, back.yaw) == pytest.approx((after.x, after.y, after.yaw))
-    odom, on_map = Pose2D(0.3, -0.2, 0.4), Pose2D(4.0, 5.0, -1.0)
-    placed = map_to_odom(on_map, odom).compose(odom)
-    assert (placed.x, placed.y, placed.yaw) == pytest.approx((on_map.x, on_map.y, on_map.yaw))
+    ahead = odometry_delta(Pose2D(0.0, 0.0, math.pi / 2), Pose2D(0.0, 1.0, math.pi / 2))
+    assert (ahead.x, ahead.y, ahead.yaw) == pytest.approx((1.0, 0.0, 0.0))  # facing north, 1 m north: ahead
+
+
+def test_settings_that_cannot_work_are_refused() -> None:
+    with pytest.raises(LocalisationError, match="particles = 0"):
+        LocaliserConfig(particles=0)
+    with pytest.raises(LocalisationError, match="hit_sigma = 0"):
+        LocaliserConfig(hit_sigma=0.0)
+
+
+def test_guesses_all_in_walls_are_spread_again_around_the_last_estimate(house_grid) -> None:
+    localiser = MonteCarloLocaliser(house_grid, config=LocaliserConfig(alpha=(0.0, 0.0, 0.0, 0.0)))
+    localiser.initialise(Pose2D(5.8, 3.0, 0.0), sigma_xy=0.0, sigma_yaw=0.0)
+    localiser.moved(Pose2D(0.2, 0.0, 0.0))  # odometry claims it drove into the hallway's east wall (x 5.95-6.05)
+    angles = np.linspace(0, 2 * math.pi, 360, endpoint=False)
+    assert not localiser.observe(np.full(360, 1.0), angles)
+    assert localiser.recoveries == 1
+    estimate = localiser.estimate()
+    assert estimate.pose.distance_to(Pose2D(5.8, 3.0)) < 0.3 and estimate.spread > 0.15
 
 
 def test_distance_field_is_zero_in_walls_and_grows_into_the_room(house_grid) -> None:

@@ -119,3 +119,15 @@ def test_place_outside_its_room_is_refused(tmp_path):
     layout.write_text(text)
     with pytest.raises(WorldError, match="outside its room"):
         load_world(sdf)
+
+
+def test_an_obstacle_thinner_than_the_sampling_still_blocks_its_cells():
+    import numpy as np
+
+    from llmos_robot.world.grid import _mark_touched
+
+    occupied = np.zeros((10, 30), dtype=bool)
+    # 8 mm thick, 1 m long, lying between two rows of sample points (every 12.5 mm).
+    panel = [(0.2, 0.207), (1.2, 0.207), (1.2, 0.215), (0.2, 0.215)]
+    _mark_touched(occupied, (0.0, 0.0), 0.05, panel, None)
+    assert occupied[4, 4:24].all() and occupied.sum() == 21  # row 4 holds y 0.20-0.25, x 0.2-1.2
