@@ -30,6 +30,10 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from llmos_robot.coverage.masks import project_on_segment as _project
+from llmos_robot.coverage.masks import segment_clear as _clear
+from llmos_robot.coverage.masks import simplify_path as _simplify
+
 Point = tuple[float, float]  # (row, column), cell units
 
 SMOOTH = 4  # fine cells each side averaged along a loop
@@ -256,30 +260,6 @@ def _meet(p1: Point, p2: Point, q1: Point, q2: Point) -> Point | None:
     return (p1[0] + t * d1[0], p1[1] + t * d1[1])
 
 
-def _simplify(path: list[Point], mask: NDArray[np.bool_], tolerance: float) -> list[Point]:
-    """Douglas-Peucker, keeping a point wherever the shortcut would leave the mask."""
-    if len(path) <= 2:
-        return path
-    a, b = path[0], path[-1]
-    deviations = [_distance_to_segment(p, a, b) for p in path[1:-1]]
-    worst = int(np.argmax(deviations)) + 1
-    if deviations[worst - 1] <= tolerance and _clear(mask, a, b):
-        return [a, b]
-    return _simplify(path[: worst + 1], mask, tolerance)[:-1] + _simplify(path[worst:], mask, tolerance)
-
-
-def _distance_to_segment(p: Point, a: Point, b: Point) -> float:
-    return math.dist(p, _project(a, b, p))
-
-
-def _clear(mask: NDArray[np.bool_], a: Point, b: Point) -> bool:
-    steps = max(2, math.ceil(2 * max(abs(b[0] - a[0]), abs(b[1] - a[1]))) + 1)
-    rows = np.floor(np.linspace(a[0], b[0], steps) + 0.5).astype(int)
-    cols = np.floor(np.linspace(a[1], b[1], steps) + 0.5).astype(int)
-    inside = (rows >= 0) & (rows < mask.shape[0]) & (cols >= 0) & (cols < mask.shape[1])
-    return bool(inside.all() and mask[rows, cols].all())
-
-
 def _nearest_on_loop(loop: list[Point], here: Point) -> tuple[float, int, Point]:
     """(distance, index of the edge's first vertex, point) of the loop's point nearest `here`."""
     best: tuple[float, int, Point] = (math.inf, 0, loop[0])
@@ -289,13 +269,6 @@ def _nearest_on_loop(loop: list[Point], here: Point) -> tuple[float, int, Point]
         if d < best[0]:
             best = (d, i, point)
     return best
-
-
-def _project(a: Point, b: Point, p: Point) -> Point:
-    dr, dc = b[0] - a[0], b[1] - a[1]
-    length2 = dr * dr + dc * dc
-    t = 0.0 if length2 < 1e-12 else max(0.0, min(1.0, ((p[0] - a[0]) * dr + (p[1] - a[1]) * dc) / length2))
-    return (a[0] + t * dr, a[1] + t * dc)
 
 
 def _start_loop_at(loop: list[Point], here: Point) -> list[Point]:

@@ -48,6 +48,7 @@ from llmos_robot.coverage.cells import (
 from llmos_robot.coverage.config import DEFAULT_CONFIG, CoverageConfig
 from llmos_robot.coverage.contour import contour_sweeps
 from llmos_robot.coverage.masks import GridCell, connected_from, dilate
+from llmos_robot.coverage.masks import simplify_path as _simplify
 from llmos_robot.coverage.paths import inflate
 from llmos_robot.coverage.tracker import CoverageTracker
 from llmos_robot.errors import PoseOutsideMapError, RoomUnreachableError, UnknownRoomError
@@ -482,33 +483,6 @@ def _dedupe_points(points: list[LanePoint]) -> list[LanePoint]:
         if not out or math.dist(out[-1], p) > 1e-9:
             out.append(p)
     return out
-
-
-def _simplify(path: list[LanePoint], mask: NDArray[np.bool_], tolerance: float) -> list[LanePoint]:
-    """Douglas-Peucker, keeping a point wherever the shortcut would leave the free cells."""
-    if len(path) <= 2:
-        return path
-    a, b = path[0], path[-1]
-    deviations = [_distance_to_segment(p, a, b) for p in path[1:-1]]
-    worst = int(np.argmax(deviations)) + 1
-    if deviations[worst - 1] <= tolerance and _clear(mask, a, b):
-        return [a, b]
-    return _simplify(path[: worst + 1], mask, tolerance)[:-1] + _simplify(path[worst:], mask, tolerance)
-
-
-def _distance_to_segment(p: LanePoint, a: LanePoint, b: LanePoint) -> float:
-    dr, dc = b[0] - a[0], b[1] - a[1]
-    length2 = dr * dr + dc * dc
-    t = 0.0 if length2 < 1e-12 else max(0.0, min(1.0, ((p[0] - a[0]) * dr + (p[1] - a[1]) * dc) / length2))
-    return math.hypot(p[0] - a[0] - t * dr, p[1] - a[1] - t * dc)
-
-
-def _clear(mask: NDArray[np.bool_], a: LanePoint, b: LanePoint) -> bool:
-    steps = max(2, math.ceil(2 * max(abs(b[0] - a[0]), abs(b[1] - a[1]))) + 1)
-    rows = np.floor(np.linspace(a[0], b[0], steps) + 0.5).astype(int)
-    cols = np.floor(np.linspace(a[1], b[1], steps) + 0.5).astype(int)
-    inside = (rows >= 0) & (rows < mask.shape[0]) & (cols >= 0) & (cols < mask.shape[1])
-    return bool(inside.all() and mask[rows, cols].all())
 
 
 def _polyline_cover(shape: tuple[int, int], points: list[LanePoint], radius: float) -> NDArray[np.bool_]:

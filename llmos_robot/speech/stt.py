@@ -143,7 +143,42 @@ def _model_label(model: str) -> str:
     return model if "/" not in model else model.rstrip("/").rsplit("/", 1)[-1]
 
 
-class FasterWhisperStt:
+class _WindowedWhisper:
+    """What both engines share: a short encoder window first, the full 30 s one when the clip is
+    long or the short window's transcript runs away; one decode at a time per model."""
+
+    _config: SttConfig
+    _lock: threading.Lock
+    runaways: int  # short-window decodes that ran away and were done again at 30 s
+
+    @property
+    def name(self) -> str:
+        raise NotImplementedError
+
+    def transcribe(self, audio: Audio, prompt: str = "") -> TranscriptResult:
+        silent = _silent(audio, self._config, self.name)
+        if silent:
+            return silent
+        started = time.perf_counter()
+        samples = audio.at_rate(WHISPER_RATE).samples
+        window_s = _window_for(self._config.window_s, samples)
+        with self._lock:
+            found = None
+            if window_s < FULL_WINDOW_S:
+                found = self._decode_window(samples, prompt, window_s)
+                self.runaways += found is None
+            if found is None:  # a long clip, or the short window ran away
+                found = self._decode_full(samples, prompt)
+        return _result(found, self._config, self.name, started)
+
+    def _decode_full(self, samples: FloatAudio, prompt: str) -> list[_Segment]:
+        raise NotImplementedError
+
+    def _decode_window(self, samples: FloatAudio, prompt: str, window_s: float) -> list[_Segment] | None:
+        raise NotImplementedError
+
+
+class FasterWhisperStt(_WindowedWhisper):
     """faster-whisper (CTranslate2) on a shipped or user model directory."""
 
     def __init__(self, config: SttConfig) -> None:
@@ -171,22 +206,6 @@ class FasterWhisperStt:
     @property
     def name(self) -> str:
         return f"{Engine.FASTER_WHISPER.value} {_model_label(self._config.model)}"
-
-    def transcribe(self, audio: Audio, prompt: str = "") -> TranscriptResult:
-        silent = _silent(audio, self._config, self.name)
-        if silent:
-            return silent
-        started = time.perf_counter()
-        samples = audio.at_rate(WHISPER_RATE).samples
-        window_s = _window_for(self._config.window_s, samples)
-        with self._lock:
-            found = None
-            if window_s < FULL_WINDOW_S:
-                found = self._decode_window(samples, prompt, window_s)
-                self.runaways += found is None
-            if found is None:  # a long clip, or the short window ran away
-                found = self._decode_full(samples, prompt)
-        return _result(found, self._config, self.name, started)
 
     def _decode_full(self, samples: FloatAudio, prompt: str) -> list[_Segment]:
         """faster-whisper's own transcribe(): 30 s windows, longer clips in several."""
@@ -270,7 +289,7 @@ class FasterWhisperStt:
             }
 
 
-class OpenAIWhisperStt:
+class OpenAIWhisperStt(_WindowedWhisper):
     """openai-whisper (PyTorch) on the `.pt` converted at install time, or a user's `.pt`."""
 
     def __init__(self, config: SttConfig) -> None:
@@ -290,22 +309,6 @@ class OpenAIWhisperStt:
     @property
     def name(self) -> str:
         return f"{Engine.OPENAI_WHISPER.value} {_model_label(self._config.model)}"
-
-    def transcribe(self, audio: Audio, prompt: str = "") -> TranscriptResult:
-        silent = _silent(audio, self._config, self.name)
-        if silent:
-            return silent
-        started = time.perf_counter()
-        samples = audio.at_rate(WHISPER_RATE).samples
-        window_s = _window_for(self._config.window_s, samples)
-        with self._lock:
-            found = None
-            if window_s < FULL_WINDOW_S:
-                found = self._decode_window(samples, prompt, window_s)
-                self.runaways += found is None
-            if found is None:  # a long clip, or the short window ran away
-                found = self._decode_full(samples, prompt)
-        return _result(found, self._config, self.name, started)
 
     def _decode_full(self, samples: FloatAudio, prompt: str) -> list[_Segment]:
         """openai-whisper's own transcribe(): 30 s windows, longer clips in several."""
