@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.ros, pytest.mark.sim]
 
 def test_localised_pose_follows_the_true_pose_as_odometry_drifts(ros):
     bias = [Parameter("odometry_wheel_bias", value=0.03), Parameter("camera", value=False)]
-    sim = ros.add(SimNode(context=ros.context, parameter_overrides=[Parameter("real_time_factor", value=2.0), *bias]))
+    sim = ros.add(SimNode(context=ros.context, parameter_overrides=[Parameter("real_time_factor", value=1.0), *bias]))
     localiser = ros.add(LocaliserNode(context=ros.context))
     client = ros.node("client")
     poses: list[Odometry] = []
@@ -36,7 +36,9 @@ def test_localised_pose_follows_the_true_pose_as_odometry_drifts(ros):
     truth = sim.sim.true_pose()
     odometry = sim.sim.spawn.compose(sim.sim.odometry().pose)
     assert odometry.distance_to(truth) > 0.15  # 3% wheel mismatch: dead reckoning is off
-    assert localiser.localiser.updates > 20
+    # The scans were used (on a loaded machine the executor drops some, so no exact count); that
+    # they were used well is the check below, against a truth dead reckoning misses by > 15 cm.
+    assert localiser.localiser.updates > 5
     # Compare like with like: the localiser's last pose with the true pose of the same instant
     # (on a busy machine the sim has moved on by the time the test reads it).
     last = next(m for m in reversed(poses) if conv.time_from_msg(m.header.stamp) in truths)
