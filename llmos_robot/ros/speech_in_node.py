@@ -1,7 +1,8 @@
 """The `speech_in` node: audio chunks in, what the user said out.
 
 Subscribes:
-  audio/in           llmos_interfaces/AudioChunk  mono PCM16 (any rate; resampled to 16 kHz)
+  audio/in           llmos_interfaces/AudioChunk  mono PCM16 (any rate; resampled to 16 kHz); not when
+                                                  the node is its own source (it hears that directly)
 Publishes:
   speech/transcript  llmos_interfaces/Transcript  one per utterance: text, confidence, speech start/end,
                                                   engine, source
@@ -75,7 +76,8 @@ class SpeechInNode(Node):
         self._transcripts = self.create_publisher(Transcript, "speech/transcript", 10)
         self._speaking = self.create_publisher(Bool, "speech/user_speaking", 10)
         self._audio_out = self.create_publisher(AudioChunk, "audio/in", 50)
-        self.create_subscription(AudioChunk, "audio/in", self._on_audio, 200)
+        if not (p.microphone or p.audio_file):  # its own source is heard directly, see _publish_source
+            self.create_subscription(AudioChunk, "audio/in", self._on_audio, 200)
         self._queue: queue.Queue[AudioChunk | None] = queue.Queue()
         self._stop = threading.Event()
         self._workers = [threading.Thread(target=self._transcribe_loop, daemon=True)]
@@ -149,7 +151,11 @@ class SpeechInNode(Node):
         for audio in source:  # type: ignore[attr-defined]
             if self._stop.is_set():
                 return
-            self._audio_out.publish(audio_chunk_to_msg(audio, clock.now().nanoseconds * 1e-9))
+            msg = audio_chunk_to_msg(audio, clock.now().nanoseconds * 1e-9)
+            # Heard directly, not through its own topic: a loop back through DDS drops chunks when
+            # the executor lags (a file fed faster than real time lost the start of a word).
+            self._queue.put(msg)
+            self._audio_out.publish(msg)
         self.get_logger().info("audio source finished")
 
     def _transcribe_loop(self) -> None:
