@@ -68,3 +68,31 @@ def test_initial_pose_restarts_it_and_a_pose_in_a_wall_is_refused(ros):
     send(6.0, 3.0)  # inside the hallway's east wall: refused, the pose stays
     assert ros.wait_for(lambda: localiser.refused_poses == 1)
     assert localiser.localiser.estimate().pose.distance_to(conv.Pose2D(2.0, 1.5)) < 0.1
+
+
+def test_the_robot_stack_drives_to_a_place_on_the_localisers_pose(ros):
+    """The wiring of the Gazebo and robot stacks, on the embedded simulator: coverage steers by
+    /localised_pose while the wheels' odometry drifts, and arrives where the place truly is."""
+    from llmos_interfaces.action import GoTo
+    from rclpy.action import ActionClient
+
+    from llmos_robot.ros.coverage_node import CoverageNode
+
+    sim_time = Parameter("use_sim_time", value=True)
+    drifting = [Parameter("odometry_wheel_bias", value=0.03), Parameter("camera", value=False)]
+    sim = ros.add(
+        SimNode(context=ros.context, parameter_overrides=[Parameter("real_time_factor", value=2.0), *drifting])
+    )
+    ros.add(LocaliserNode(context=ros.context, parameter_overrides=[sim_time]))
+    ros.add(CoverageNode(context=ros.context, parameter_overrides=[sim_time, Parameter("localisation", value="map")]))
+    client = ActionClient(ros.node("go_to_client"), GoTo, "/coverage/go_to")
+    assert client.wait_for_server(timeout_sec=10.0)
+    sent = client.send_goal_async(GoTo.Goal(place="front_door"))  # the hallway's far end, ~6 m from the dock
+    assert ros.wait_for(sent.done, timeout=30)
+    result = sent.result().get_result_async()
+    assert ros.wait_for(result.done, timeout=120)
+    assert result.result().result.outcome == GoTo.Result.OUTCOME_ARRIVED, result.result().result.sentence
+    door = sim.sim.world.place("front_door").pose
+    truth = sim.sim.true_pose()
+    assert truth.distance_to(door) < 0.1
+    assert sim.sim.spawn.compose(sim.sim.odometry().pose).distance_to(truth) > 0.15  # dead reckoning would miss
