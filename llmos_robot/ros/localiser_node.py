@@ -19,6 +19,7 @@ simulator's ground truth is used instead unless the stack is told otherwise.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +53,13 @@ class LocaliserNode(Node):
         self.localiser = localiser_for(world, self.config.localiser)
         start = Pose2D(*self.config.initial_pose) if self.config.initial_pose else world.spawn
         self.localiser.initialise(start)
-        self._last_odom: Pose2D | None = None
+        # Each scan weighs the particles moved by odometry up to the scan's own instant: weighed
+        # against odometry from earlier and moved on afterwards, the pose overshoots by the motion
+        # in between (centimetres at 0.2 m/s when messages queue on a busy machine). A scan newer
+        # than the last odometry waits for it.
+        self._odom_history: deque[tuple[float, Pose2D]] = deque(maxlen=400)
+        self._applied: Pose2D | None = None  # the odometry pose the particles have been moved to
+        self._waiting_scan: tuple[float, LaserScan] | None = None
         self.refused_poses = 0  # /initialpose messages off the free floor
         self._publisher = self.create_publisher(OdometryMsg, "localised_pose", 10)
         self.create_subscription(OdometryMsg, "odom", self._on_odom, 20)
@@ -92,13 +99,18 @@ class LocaliserNode(Node):
 
     def _on_odom(self, msg: OdometryMsg) -> None:
         odom = conv.pose2d_from_odometry_msg(msg)
-        if self._last_odom is not None:
-            self.localiser.moved(odometry_delta(self._last_odom, odom))
-        self._last_odom = odom
+        stamp = conv.time_from_msg(msg.header.stamp)
+        self._odom_history.append((stamp, odom))
+        if self._applied is None:
+            self._applied = odom
+        if self._waiting_scan is not None and stamp >= self._waiting_scan[0]:
+            self._weigh(*self._waiting_scan)
+            self._waiting_scan = None
         estimate = self.localiser.estimate()
+        pose = estimate.pose.compose(odometry_delta(self._applied, odom))  # on to this message's instant
         twist = msg.twist.twist
         out = conv.odometry_to_msg(
-            Odometry(estimate.pose, twist.linear.x, twist.angular.z),
+            Odometry(pose, twist.linear.x, twist.angular.z),
             conv.time_from_msg(msg.header.stamp),
             self.config.map_frame,
             self.config.base_frame,
@@ -110,6 +122,17 @@ class LocaliserNode(Node):
         self._publisher.publish(out)
 
     def _on_scan(self, msg: LaserScan) -> None:
+        stamp = conv.time_from_msg(msg.header.stamp)
+        if not self._odom_history or stamp > self._odom_history[-1][0]:
+            self._waiting_scan = (stamp, msg)  # weighed when odometry reaches its instant
+            return
+        self._weigh(stamp, msg)
+
+    def _weigh(self, stamp: float, msg: LaserScan) -> None:
+        odom = self._odom_at(stamp)
+        assert self._applied is not None
+        self.localiser.moved(odometry_delta(self._applied, odom))
+        self._applied = odom
         ranges, angles = conv.scan_from_msg(msg)
         recoveries = self.localiser.recoveries
         try:
@@ -122,6 +145,18 @@ class LocaliserNode(Node):
                 f"lost: every pose guess was inside a wall; searching again around ({pose.x:.2f}, {pose.y:.2f})"
             )
 
+    def _odom_at(self, stamp: float) -> Pose2D:
+        """The odometry pose at `stamp`, interpolated between the messages around it (the oldest
+        kept if `stamp` is older than all of them)."""
+        history = self._odom_history
+        after = next((i for i, (t, _) in enumerate(history) if t >= stamp), len(history) - 1)
+        if after == 0:
+            return history[0][1]
+        (t0, p0), (t1, p1) = history[after - 1], history[after]
+        f = min(1.0, (stamp - t0) / (t1 - t0)) if t1 > t0 else 1.0
+        step = odometry_delta(p0, p1)
+        return p0.compose(Pose2D(f * step.x, f * step.y, f * step.yaw))
+
     def _on_initial_pose(self, msg: PoseWithCovarianceStamped) -> None:
         pose = conv.pose2d_from_pose_msg(msg.pose.pose)
         cov = msg.pose.covariance
@@ -133,6 +168,8 @@ class LocaliserNode(Node):
             self.refused_poses += 1
             self.get_logger().warning(f"initial pose refused: {err}")
             return
+        if self._odom_history:  # the pose given is where the robot is now: odometry counts from here
+            self._applied = self._odom_history[-1][1]
         self.get_logger().info(f"re-localised at ({pose.x:.2f}, {pose.y:.2f}, {pose.yaw:.2f})")
 
 
