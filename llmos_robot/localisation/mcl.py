@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -242,25 +243,25 @@ class MonteCarloLocaliser:
         self.particles = self.particles[np.searchsorted(cumulative, positions)].copy()
         self.weights = np.full(n, 1.0 / n)
 
-    def _rows_cols(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[NDArray[np.int_], NDArray[np.int_]]:
-        res, (ox, oy) = self.grid.resolution, self.grid.origin
-        return np.floor((y - oy) / res).astype(int), np.floor((x - ox) / res).astype(int)
-
     def _distance_at(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-        rows, cols = self._rows_cols(x, y)
-        h, w = self._field.shape
-        inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
-        d = np.full(x.shape, 1.0)  # off the map: far from anything mapped
-        d[inside] = self._field[rows[inside], cols[inside]]
-        return d
+        distance: NDArray[np.float64] = self._on_map(self._field, x, y, 1.0).astype(
+            np.float64
+        )  # off the map: far from anything
+        return distance
 
     def _free_at(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.bool_]:
-        rows, cols = self._rows_cols(x, y)
-        h, w = self._free.shape
-        inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
-        free = np.zeros(x.shape, dtype=bool)
-        free[inside] = self._free[rows[inside], cols[inside]]
+        free: NDArray[np.bool_] = self._on_map(self._free, x, y, 0.0)
         return free
+
+    def _on_map(self, cells: NDArray[Any], x: NDArray[np.float64], y: NDArray[np.float64], off: float) -> NDArray[Any]:
+        """`cells` (a per-cell array of the grid) at map points `x`, `y`; `off` where they fall off the grid."""
+        res, (ox, oy) = self.grid.resolution, self.grid.origin
+        rows, cols = np.floor((y - oy) / res).astype(int), np.floor((x - ox) / res).astype(int)
+        h, w = cells.shape
+        inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
+        values = np.full(x.shape, off, dtype=cells.dtype)
+        values[inside] = cells[rows[inside], cols[inside]]
+        return values
 
 
 def odometry_delta(before: Pose2D, after: Pose2D) -> Pose2D:

@@ -147,13 +147,16 @@ class _WindowedWhisper:
     """What both engines share: a short encoder window first, the full 30 s one when the clip is
     long or the short window's transcript runs away; one decode at a time per model."""
 
-    _config: SttConfig
-    _lock: threading.Lock
-    runaways: int  # short-window decodes that ran away and were done again at 30 s
+    ENGINE: Engine
+
+    def __init__(self, config: SttConfig) -> None:
+        self._config = config
+        self.runaways = 0  # short-window decodes that ran away and were done again at 30 s
+        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
-        raise NotImplementedError
+        return f"{self.ENGINE.value} {_model_label(self._config.model)}"
 
     def transcribe(self, audio: Audio, prompt: str = "") -> TranscriptResult:
         silent = _silent(audio, self._config, self.name)
@@ -181,10 +184,12 @@ class _WindowedWhisper:
 class FasterWhisperStt(_WindowedWhisper):
     """faster-whisper (CTranslate2) on a shipped or user model directory."""
 
+    ENGINE = Engine.FASTER_WHISPER
+
     def __init__(self, config: SttConfig) -> None:
         from faster_whisper import WhisperModel
 
-        self._config = config
+        super().__init__(config)
         directory = ctranslate2_model_dir(config.model)
         try:
             self._model = WhisperModel(
@@ -200,12 +205,6 @@ class FasterWhisperStt(_WindowedWhisper):
         )
         self._suppressed = get_suppressed_tokens(self._tokenizer, [-1])
         self._frames_per_second = WHISPER_RATE / self._model.feature_extractor.hop_length
-        self.runaways = 0  # short-window decodes that ran away and were done again at 30 s
-        self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return f"{Engine.FASTER_WHISPER.value} {_model_label(self._config.model)}"
 
     def _decode_full(self, samples: FloatAudio, prompt: str) -> list[_Segment]:
         """faster-whisper's own transcribe(): 30 s windows, longer clips in several."""
@@ -292,23 +291,19 @@ class FasterWhisperStt(_WindowedWhisper):
 class OpenAIWhisperStt(_WindowedWhisper):
     """openai-whisper (PyTorch) on the `.pt` converted at install time, or a user's `.pt`."""
 
+    ENGINE = Engine.OPENAI_WHISPER
+
     def __init__(self, config: SttConfig) -> None:
         import torch
         import whisper
 
-        self._config = config
+        super().__init__(config)
         checkpoint = openai_checkpoint(config.model)
         torch.set_num_threads(config.threads)
         try:
             self._model: Any = whisper.load_model(str(checkpoint), device="cpu")
         except (RuntimeError, KeyError, OSError, ValueError) as err:
             raise SpeechModelError(f"openai-whisper could not load {checkpoint}: {err}") from err
-        self.runaways = 0  # short-window decodes that ran away and were done again at 30 s
-        self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return f"{Engine.OPENAI_WHISPER.value} {_model_label(self._config.model)}"
 
     def _decode_full(self, samples: FloatAudio, prompt: str) -> list[_Segment]:
         """openai-whisper's own transcribe(): 30 s windows, longer clips in several."""
