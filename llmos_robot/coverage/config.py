@@ -15,7 +15,10 @@ class CoverageConfig:
     lane_overlap: float = 0.03  # m each lane overlaps the previous one (absorbs tracking error)
     gap_fill_below: float = 0.005  # add partial lanes while more than this share of the floor is unswept
     gap_fill_min_cells: int = 12  # ... and each one sweeps at least this many more cells
-    turn_radius: float = 0.0  # m: round the corner into each next lane to this radius (0 = stop and turn)
+    # m: a sharp corner is driven through as an arc of this radius (or half of it) wherever that
+    # leaves no floor unswept (rounding.py); 0 = stop and turn at every one. At 0.16 the arc is
+    # taken at cruise speed within the turning limit.
+    turn_radius: float = 0.16
     clearance: float = 0.22  # m: robot radius + margin; the robot's centre stays this far from obstacles
     cruise_speed: float = 0.26  # m/s on sweeps (the base's limit)
     transit_speed: float = 0.26  # m/s between sweeps

@@ -150,7 +150,12 @@ class RouteFollower:
         speed = self._speed_ahead(here)
         aim = self._aim(here, max(MIN_LOOKAHEAD, min(self.lookahead, 0.6 * speed)))
         heading_error = wrap_angle(math.atan2(aim[1] - pose.y, aim[0] - pose.x) - pose.yaw)
-        if abs(heading_error) > self.turn_in_place_above:
+        # On a tight arc the aim point lies well off the robot's heading while the path itself
+        # bends gently: turn on the spot only when the way ahead points off the heading too.
+        start = self.points[self.index - 1] if self.index > 0 else here
+        target = self.points[self.index]
+        way = math.atan2(target[1] - start[1], target[0] - start[0]) if math.dist(start, target) > 1e-6 else pose.yaw
+        if abs(heading_error) > self.turn_in_place_above and abs(wrap_angle(way - pose.yaw)) > self.turn_in_place_above:
             # Turn as fast as allowed, braking in time for the heading (at most 4/s x the error).
             turn = min(
                 self.max_angular,

@@ -10,11 +10,12 @@ Lanes run parallel to one map axis. The centre region is cut into boustrophedon 
 critical points of the furniture (cells.py); each cell gets lanes fitted to it, placed from one
 side so that every floor cell of the cell's territory is within reach and no two lanes are
 more than a swath apart, and is swept back and forth in one polyline whose lane changes follow
-the cell's edge (rounded to `turn_radius` when that is set). Cells are toured greedily, nearest
-entry next, with every cell and every way into it tried first and the least travel kept. Floor
-the cells' lanes still miss gets short gap-fill passes (along or across the lanes), each
-inserted where it adds the least travel. Both axes are planned. Transitions between sweeps are
-straight when clear, else A* on the traversable grid (job.py).
+the cell's edge. Cells are toured greedily, nearest entry next, with every cell and every way
+into it tried first and the least travel kept. Floor the cells' lanes still miss gets short
+gap-fill passes (along or across the lanes), each inserted where it adds the least travel.
+Both axes are planned. Transitions between sweeps are straight when clear, else A* on the
+traversable grid (job.py). Sweeps joined by a clear straight line become one, and every corner
+that can be driven through as an arc at no cost of floor is (rounding.py).
 
 The other family is contour-parallel (contour.py): closed loops along the centre region's edge,
 then a swath further in, and around each piece of furniture, with no lane changes at all, only
@@ -22,8 +23,7 @@ corners; what the loops miss gets the same gap-fill passes. Every plan of both f
 scored alike, by an ideal robot driving it exactly (coverage, overlap) and an estimated time
 (cruise speed plus CORNER_S_PER_RAD per radian of every sharp corner): of the plans that miss no
 more than MISSED_ALLOWED (or the best plan's share plus 0.5%), the least time x (1 + overlap)
-wins. In the house the lanes win the bathroom and living room, the loops the kitchen, hallway
-and bedroom.
+wins. In the house the loops win every room.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ from llmos_robot.coverage.config import DEFAULT_CONFIG, CoverageConfig
 from llmos_robot.coverage.contour import contour_sweeps
 from llmos_robot.coverage.masks import GridCell, connected_from, dilate
 from llmos_robot.coverage.masks import simplify_path as _simplify
-from llmos_robot.coverage.paths import inflate
+from llmos_robot.coverage.paths import _line_clear, inflate
+from llmos_robot.coverage.rounding import round_free_corners
 from llmos_robot.coverage.tracker import CoverageTracker
 from llmos_robot.errors import PoseOutsideMapError, RoomUnreachableError, UnknownRoomError
 from llmos_robot.world.geometry import Pose2D, Vec2, wrap_angle
@@ -150,6 +151,7 @@ class CoveragePlanner:
         boustrophedon = itertools.product(("x", "y"), (True, False), (True, False))
         for axis, merge_branches, thin_cells in boustrophedon if "boustrophedon" in families else ():
             sweeps, lanes, _ = self._sweep_axis(centres, reachable, axis, (pose.x, pose.y), merge_branches, thin_cells)
+            sweeps = self._drive_through(sweeps, (pose.x, pose.y), reachable)
             plan = CoveragePlan(room, sweeps, self.traversable, reachable, cfg.swath, axis, len(lanes), lanes=lanes)
             seconds = estimated_seconds(plan, (pose.x, pose.y), cfg)
             coverage, overlap = ideal_run(plan, (pose.x, pose.y), grid, cfg.brush_radius)
@@ -160,6 +162,7 @@ class CoveragePlanner:
         # Contour-parallel loops (contour.py): no lane changes, only corners and a step in per loop.
         for thin, smooth_out, nearest_first in CONTOUR_VARIANTS if "contour" in families else ():
             sweeps = self._contour(centres, reachable, (pose.x, pose.y), thin, smooth_out, nearest_first)
+            sweeps = self._drive_through(sweeps, (pose.x, pose.y), reachable)
             plan = CoveragePlan(room, sweeps, self.traversable, reachable, cfg.swath, "contour", 0)
             seconds = estimated_seconds(plan, (pose.x, pose.y), cfg)
             coverage, overlap = ideal_run(plan, (pose.x, pose.y), grid, cfg.brush_radius)
@@ -176,6 +179,26 @@ class CoveragePlanner:
                 f"{unreachable.sum() * grid.resolution**2:.2f} m2 of the room's floor is too tight for the robot"
             )
         return best
+
+    def _drive_through(self, sweeps: list[list[Vec2]], start: Vec2, reachable: NDArray[np.bool_]) -> list[list[Vec2]]:
+        """Sweeps joined wherever the straight way from one to the next is clear (the robot then
+        need not stop between them), with every corner rounded that can be at no cost of floor."""
+        joined: list[list[Vec2]] = []
+        for sweep in sweeps:
+            if joined and self._clear(joined[-1][-1], sweep[0]):
+                joined[-1].extend(sweep if math.dist(joined[-1][-1], sweep[0]) > 1e-9 else sweep[1:])
+            else:
+                joined.append(list(sweep))
+        radius = self.config.turn_radius
+        radii = (radius, radius / 2.0) if radius > 0 else ()
+        return round_free_corners(
+            joined, start, self.grid, self.traversable, reachable, self.config.brush_radius, radii, SHARP_TURN
+        )
+
+    def _clear(self, a: Vec2, b: Vec2) -> bool:
+        grid = self.grid
+        ca, cb = grid.cell_of(*a), grid.cell_of(*b)
+        return grid.inside(*ca) and grid.inside(*cb) and _line_clear(self.traversable, ca, cb)
 
     def _floor_under(self, centres: NDArray[np.bool_], area: NDArray[np.bool_]) -> NDArray[np.bool_]:
         floor = (self.grid.cells == FREE) & ~self.extra_obstacles & area
@@ -253,12 +276,7 @@ class CoveragePlanner:
             sweeps_l.append(sweep)
             covered |= _polyline_cover(mask.shape, sweep, reach)
         extras_l, missed = self._gap_fill(mask, floor_l, covered, reach)
-        # Only the corner into each next lane is rounded: the lane's end at the wall is still
-        # reached (and turned at) exactly, so the floor in the corners there is swept.
-        lane_starts = {lane[0] for lane in all_lanes}
-        sweeps = [
-            _round_corners([frame.point_to_map(p) for p in sweep], cfg.turn_radius, lane_starts) for sweep in sweeps_l
-        ]
+        sweeps = [[frame.point_to_map(p) for p in sweep] for sweep in sweeps_l]
         extras = [[frame.point_to_map(p) for p in sweep] for sweep in extras_l]
         ordered = _insert_cheapest(sweeps, extras, start)
         return ordered, all_lanes, missed
@@ -490,46 +508,6 @@ def _polyline_cover(shape: tuple[int, int], points: list[LanePoint], radius: flo
     for a, b in itertools.pairwise(points if len(points) > 1 else points * 2):
         covered |= segment_cover(shape, a, b, radius)
     return covered
-
-
-def _round_corners(
-    points: list[Vec2], radius: float, corners: set[Vec2] | None = None, sharpest: float = 2.0
-) -> list[Vec2]:
-    """The polyline with each corner (of `corners`, or all) of up to `sharpest` rad replaced by an
-    arc of (up to) `radius`, in steps gentle enough to drive through without stopping.
-    The arc lies inside the corner, so it stays on the floor the straight legs were planned on."""
-    if radius <= 0.0 or len(points) < 3:
-        return points
-    out: list[Vec2] = [points[0]]
-    for i in range(1, len(points) - 1):
-        a, b, c = out[-1], points[i], points[i + 1]
-        into, out_of = math.dist(a, b), math.dist(b, c)
-        heading_in = math.atan2(b[1] - a[1], b[0] - a[0])
-        heading_out = math.atan2(c[1] - b[1], c[0] - b[0])
-        turn = wrap_angle(heading_out - heading_in)
-        if (
-            into < 1e-6
-            or out_of < 1e-6
-            or not 0.05 < abs(turn) <= sharpest
-            or (corners is not None and b not in corners)
-        ):
-            out.append(b)
-            continue
-        # The arc's ends are `tangent` before and after the corner; leave half of each leg for the next corner.
-        tangent = min(radius * math.tan(abs(turn) / 2.0), 0.45 * into, 0.45 * out_of)
-        r = tangent / math.tan(abs(turn) / 2.0)
-        if r < 0.5 * radius:  # too tight to drive through: stop and turn there instead
-            out.append(b)
-            continue
-        steps = max(2, math.ceil(abs(turn) / 0.25))
-        side = math.copysign(1.0, turn)
-        centre_x = b[0] - tangent * math.cos(heading_in) - side * r * math.sin(heading_in)
-        centre_y = b[1] - tangent * math.sin(heading_in) + side * r * math.cos(heading_in)
-        for k in range(steps + 1):
-            heading = heading_in + turn * k / steps
-            out.append((centre_x + side * r * math.sin(heading), centre_y - side * r * math.cos(heading)))
-    out.append(points[-1])
-    return out
 
 
 def _opening(mask: NDArray[np.bool_], radius: float) -> NDArray[np.bool_]:

@@ -31,7 +31,7 @@ def test_the_robot_drives_to_the_end_of_each_lane_not_a_few_centimetres_short():
 
 def test_a_rounded_corner_is_driven_through_and_a_sharp_one_is_stopped_at():
     from llmos_robot.coverage.follower import RouteFollower
-    from llmos_robot.coverage.planner import _round_corners
+    from llmos_robot.coverage.rounding import corner_arc
 
     corner = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]
     cfg = CoverageConfig()
@@ -53,8 +53,10 @@ def test_a_rounded_corner_is_driven_through_and_a_sharp_one_is_stopped_at():
         return min(speeds), t
 
     sharp_speed, sharp_time = slowest_near_corner(corner)
-    # A bend wide enough for the pure-pursuit lookahead to stay on it.
-    round_speed, round_time = slowest_near_corner(_round_corners(corner, 0.3))
+    # The planner's arc (turn_radius): at the turning limit it allows ~0.9 x 1.8 rad/s x 0.16 m.
+    arc = corner_arc(*corner, CoverageConfig().turn_radius)
+    assert arc is not None
+    round_speed, round_time = slowest_near_corner([corner[0], *arc, corner[2]])
     assert sharp_speed == 0.0  # stops and turns on the spot
-    assert round_speed > 0.1  # keeps rolling through the arc
+    assert round_speed > 0.2  # keeps rolling through the arc
     assert round_time < sharp_time - 0.5
