@@ -23,7 +23,9 @@ class CoverageConfig:
     cruise_speed: float = 0.26  # m/s on sweeps (the base's limit)
     transit_speed: float = 0.26  # m/s between sweeps
     max_angular: float = 1.8  # rad/s
-    linear_acceleration: float = 0.8  # m/s^2
+    # m/s^2: Nav2's defaults for a TurtleBot-class base allow 2.5 (velocity smoother, DWB); the sim's
+    # torque-limited motors ~3.6. Braking at 1.5 stops from cruise in 2.3 cm.
+    linear_acceleration: float = 1.5
     angular_acceleration: float = 6.0  # rad/s^2
     lookahead: float = 0.20  # m, pure pursuit
     turn_in_place_above: float = 0.35  # rad of heading error: stop and rotate first
