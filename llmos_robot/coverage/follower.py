@@ -110,6 +110,8 @@ class RouteFollower:
         tolerance: float,
         deceleration: float,
         angular_deceleration: float = 6.0,
+        wheel_speed_limit: float = 0.0,
+        wheel_separation: float = 0.287,
     ) -> None:
         self.points = list(points)
         self.speed = speed
@@ -119,6 +121,8 @@ class RouteFollower:
         self.tolerance = tolerance
         self.deceleration = deceleration
         self.angular_deceleration = angular_deceleration
+        self.wheel_speed_limit = wheel_speed_limit  # m/s per wheel; 0 = only the body's limits apply
+        self.wheel_separation = wheel_separation
         self.index = 0  # the vertex being driven to
         self.done = not self.points
         self._limits = [self._speed_limit_at(i) for i in range(len(self.points))]
@@ -162,13 +166,23 @@ class RouteFollower:
                 4.0 * abs(heading_error),
                 math.sqrt(self.angular_deceleration * abs(heading_error)),
             )
-            return (0.0, math.copysign(max(turn, 0.3), heading_error))
+            return self._within_wheels(0.0, math.copysign(max(turn, 0.3), heading_error))
         distance = max(math.dist(here, aim), 1e-6)
         angular = speed * 2.0 * math.sin(heading_error) / distance
         if abs(angular) > self.max_angular:
             speed *= self.max_angular / abs(angular)
             angular = math.copysign(self.max_angular, angular)
-        return (speed, angular)
+        return self._within_wheels(speed, angular)
+
+    def _within_wheels(self, linear: float, angular: float) -> tuple[float, float]:
+        """The twist scaled down (curvature kept) until neither wheel exceeds its speed limit."""
+        if self.wheel_speed_limit <= 0.0:
+            return (linear, angular)
+        fastest = abs(linear) + abs(angular) * self.wheel_separation / 2.0
+        if fastest <= self.wheel_speed_limit:
+            return (linear, angular)
+        scale = self.wheel_speed_limit / fastest
+        return (linear * scale, angular * scale)
 
     def _speed_ahead(self, here: Vec2) -> float:
         """The cruise speed, or less where a stop or a tight bend is within braking distance."""
@@ -230,7 +244,10 @@ class RouteFollower:
             return self.speed
         a, b, c = self.points[index - 1], self.points[index], self.points[index + 1]
         radius = min(math.dist(a, b), math.dist(b, c)) / turn
-        return min(self.speed, 0.9 * self.max_angular * radius)
+        limit = min(self.speed, 0.9 * self.max_angular * radius)
+        if self.wheel_speed_limit > 0.0:  # the outer wheel runs faster than the body by (1 + L / 2r)
+            limit = min(limit, 0.9 * self.wheel_speed_limit / (1.0 + self.wheel_separation / (2.0 * radius)))
+        return limit
 
     def _must_stop_at(self, index: int) -> bool:
         return index >= len(self.points) - 1 or (index > 0 and self._turn_at(index) > self.turn_in_place_above)

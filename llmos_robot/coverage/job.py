@@ -298,6 +298,8 @@ class DriveJob:
             cfg.corner_tolerance,
             cfg.linear_acceleration,
             cfg.angular_acceleration,
+            cfg.wheel_speed_limit,
+            cfg.wheel_separation,
         )
 
     def _respect_obstacles(self, pose: Pose2D, wanted: tuple[float, float], now: float) -> tuple[float, float]:

@@ -59,8 +59,8 @@ from llmos_robot.world.grid import FREE, OccupancyGrid
 LanePoint = tuple[float, float]  # (row, column) in the lane frame, cell units
 
 # s a sharp corner costs per radian turned: braking, the turn on the spot, speeding up again. Fitted
-# to the house's rooms in the sim (10 runs, both plan families, 28-87 corners each): 0.73-0.97.
-CORNER_S_PER_RAD = 0.82
+# to the plans the house's rooms chose in the sim (braking at 1.5 m/s^2, 32-51 corners each): 0.68-0.78.
+CORNER_S_PER_RAD = 0.73
 MISSED_ALLOWED = 0.025  # share of the floor a plan may leave unswept, driven exactly (a real run sweeps a little more)
 EDGE_TOLERANCE = 3.0  # cells: a lane change follows the cell's edge only where it strays further than this
 CONTOUR_EPSILON = 0.0025  # m: contour loops are straightened to within this

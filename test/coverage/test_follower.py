@@ -60,3 +60,38 @@ def test_a_rounded_corner_is_driven_through_and_a_sharp_one_is_stopped_at():
     assert sharp_speed == 0.0  # stops and turns on the spot
     assert round_speed > 0.2  # keeps rolling through the arc
     assert round_time < sharp_time - 0.5
+
+
+def test_with_a_wheel_speed_limit_bends_slow_down_so_neither_wheel_exceeds_it():
+    from llmos_robot.coverage.follower import RouteFollower
+    from llmos_robot.coverage.rounding import corner_arc
+
+    cfg = CoverageConfig()
+    corner = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]
+    arc = corner_arc(*corner, cfg.turn_radius)
+    assert arc is not None
+    points = [corner[0], *arc, corner[2]]
+
+    def drive(wheel_limit):
+        robot = KinematicRobot(Pose2D(0.0, 0.0))
+        follower = RouteFollower(
+            points, cfg.cruise_speed, cfg.max_angular, cfg.lookahead, cfg.turn_in_place_above,
+            cfg.corner_tolerance, cfg.linear_acceleration, cfg.angular_acceleration,
+            wheel_limit, cfg.wheel_separation,
+        )  # fmt: skip
+        fastest_wheel, slowest_on_arc, t = 0.0, 1.0, 0.0
+        while not follower.done and t < 30.0:
+            linear, angular = follower.command(robot.pose)
+            robot.move(linear, angular, DT)
+            fastest_wheel = max(fastest_wheel, abs(linear) + abs(angular) * cfg.wheel_separation / 2)
+            if robot.pose.x > 0.9 and robot.pose.y < 0.1:
+                slowest_on_arc = min(slowest_on_arc, linear)
+            t += DT
+        assert follower.done and robot.pose.distance_to(Pose2D(1.0, 1.0)) < 0.05
+        return fastest_wheel, slowest_on_arc
+
+    free_wheel, _ = drive(0.0)
+    assert free_wheel > 0.4  # the body's limits alone: the outer wheel near 0.5 m/s on the arc
+    limited_wheel, limited_speed = drive(0.26)
+    assert limited_wheel <= 0.26 + 1e-9
+    assert limited_speed > 0.05  # slower, but still driven through rather than stopped at
