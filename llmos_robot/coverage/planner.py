@@ -49,7 +49,7 @@ from llmos_robot.coverage.config import DEFAULT_CONFIG, CoverageConfig
 from llmos_robot.coverage.contour import contour_sweeps
 from llmos_robot.coverage.masks import GridCell, connected_from, dilate
 from llmos_robot.coverage.masks import simplify_path as _simplify
-from llmos_robot.coverage.paths import _line_clear, inflate
+from llmos_robot.coverage.paths import NoPathError, _line_clear, inflate, plan_path
 from llmos_robot.coverage.rounding import round_free_corners
 from llmos_robot.coverage.tracker import CoverageTracker
 from llmos_robot.errors import PoseOutsideMapError, RoomUnreachableError, UnknownRoomError
@@ -181,14 +181,25 @@ class CoveragePlanner:
         return best
 
     def _drive_through(self, sweeps: list[list[Vec2]], start: Vec2, reachable: NDArray[np.bool_]) -> list[list[Vec2]]:
-        """Sweeps joined wherever the straight way from one to the next is clear (the robot then
-        need not stop between them), with every corner rounded that can be at no cost of floor."""
+        """The sweeps joined into one route by the way the robot will drive between them (straight
+        when clear, else A*), so the plan scored is the plan driven and the robot need not stop
+        between sweeps; then every corner rounded that can be at no cost of floor."""
         joined: list[list[Vec2]] = []
         for sweep in sweeps:
-            if joined and self._clear(joined[-1][-1], sweep[0]):
-                joined[-1].extend(sweep if math.dist(joined[-1][-1], sweep[0]) > 1e-9 else sweep[1:])
-            else:
+            if not joined:
                 joined.append(list(sweep))
+                continue
+            end = joined[-1][-1]
+            if self._clear(end, sweep[0]):
+                joined[-1].extend(sweep if math.dist(end, sweep[0]) > 1e-9 else sweep[1:])
+                continue
+            try:
+                way = plan_path(self.grid, self.traversable, end, sweep[0])
+            except NoPathError:
+                joined.append(list(sweep))  # the job will look for a way again when it gets there
+                continue
+            joined[-1].extend(way[1:-1])
+            joined[-1].extend(sweep)
         radius = self.config.turn_radius
         radii = (radius, radius / 2.0) if radius > 0 else ()
         return round_free_corners(
