@@ -113,7 +113,8 @@ class RouteFollower:
         wheel_speed_limit: float = 0.0,
         wheel_separation: float = 0.287,
     ) -> None:
-        self.points = list(points)
+        # A repeated point is a zero-length leg whose heading is meaningless: it would read as a corner.
+        self.points = [p for i, p in enumerate(points) if i == 0 or math.dist(p, points[i - 1]) > 1e-6]
         self.speed = speed
         self.max_angular = max_angular
         self.lookahead = lookahead

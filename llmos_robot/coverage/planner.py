@@ -49,8 +49,8 @@ from llmos_robot.coverage.config import DEFAULT_CONFIG, CoverageConfig
 from llmos_robot.coverage.contour import contour_sweeps
 from llmos_robot.coverage.masks import GridCell, connected_from, dilate
 from llmos_robot.coverage.masks import simplify_path as _simplify
-from llmos_robot.coverage.paths import NoPathError, _line_clear, inflate, plan_path
-from llmos_robot.coverage.rounding import round_free_corners
+from llmos_robot.coverage.paths import NoPathError, inflate, plan_path
+from llmos_robot.coverage.rounding import on_cells, round_free_corners
 from llmos_robot.coverage.tracker import CoverageTracker
 from llmos_robot.errors import PoseOutsideMapError, RoomUnreachableError, UnknownRoomError
 from llmos_robot.world.geometry import Pose2D, Vec2, wrap_angle
@@ -207,9 +207,7 @@ class CoveragePlanner:
         )
 
     def _clear(self, a: Vec2, b: Vec2) -> bool:
-        grid = self.grid
-        ca, cb = grid.cell_of(*a), grid.cell_of(*b)
-        return grid.inside(*ca) and grid.inside(*cb) and _line_clear(self.traversable, ca, cb)
+        return on_cells(self.traversable, self.grid, [a, b])
 
     def _floor_under(self, centres: NDArray[np.bool_], area: NDArray[np.bool_]) -> NDArray[np.bool_]:
         floor = (self.grid.cells == FREE) & ~self.extra_obstacles & area

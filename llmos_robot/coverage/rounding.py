@@ -135,8 +135,10 @@ def _free_arc(
     """The arc of the largest radius that rounds a-b-c at no cost of floor (the footprint updated)."""
     for radius in sorted(radii, reverse=True):
         arc = corner_arc(a, b, c, radius)
-        if arc is None or not all(_on(traversable, grid, p) for p in arc):
+        if arc is None or not on_cells(traversable, grid, arc):
             continue
+        if math.dist(arc[0], a) < 1e-6:  # the arc takes the whole leg in: no zero-length step
+            arc = arc[1:]
         window = footprint.window([a, b, c])
         after = footprint.counts[window] - footprint.capsules([a, b, c], window)
         after += footprint.capsules([a, *arc, c], window)
@@ -147,6 +149,12 @@ def _free_arc(
     return None
 
 
-def _on(mask: NDArray[np.bool_], grid: OccupancyGrid, point: Vec2) -> bool:
-    row, col = grid.cell_of(*point)
-    return grid.inside(row, col) and bool(mask[row, col])
+def on_cells(mask: NDArray[np.bool_], grid: OccupancyGrid, points: list[Vec2]) -> bool:
+    """Does the polyline stay on `mask` cells all the way (sampled every quarter of a cell)?"""
+    for a, b in itertools.pairwise(points if len(points) > 1 else points * 2):
+        steps = max(1, math.ceil(4.0 * math.dist(a, b) / grid.resolution))
+        for k in range(steps + 1):
+            row, col = grid.cell_of(a[0] + (b[0] - a[0]) * k / steps, a[1] + (b[1] - a[1]) * k / steps)
+            if not (grid.inside(row, col) and mask[row, col]):
+                return False
+    return True

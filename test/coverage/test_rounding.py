@@ -11,7 +11,7 @@ from llmos_robot.coverage.config import CoverageConfig
 from llmos_robot.coverage.follower import RouteFollower
 from llmos_robot.coverage.paths import inflate
 from llmos_robot.coverage.planner import CoveragePlanner, ideal_run
-from llmos_robot.coverage.rounding import corner_arc, round_free_corners
+from llmos_robot.coverage.rounding import corner_arc, on_cells, round_free_corners
 from llmos_robot.world.geometry import Pose2D
 from llmos_robot.world.grid import FREE
 
@@ -24,7 +24,8 @@ SHARP = CoverageConfig().turn_in_place_above
 def _stops(points):
     """Vertices (not the ends) where the follower stops and turns on the spot."""
     follower = RouteFollower(points, 0.26, 1.8, 0.2, SHARP, 0.01, 0.8)
-    return [points[i] for i in range(1, len(points) - 1) if follower._must_stop_at(i)]
+    kept = follower.points
+    return [kept[i] for i in range(1, len(kept) - 1) if follower._must_stop_at(i)]
 
 
 def test_an_arc_is_tangent_to_both_legs_at_the_radius_asked():
@@ -108,3 +109,16 @@ def _coverage(grid, sweeps, reachable):
     for sweep in sweeps:
         swept |= _swept(grid, sweep)
     return float((swept & reachable).sum() / reachable.sum())
+
+
+def test_a_polyline_is_on_the_cells_only_if_every_stretch_between_its_points_is():
+    grid = grid_from_rooms({"room": [(0.5, 0.5, 5.5, 5.5)]}, obstacles=[(2.0, 2.0, 2.05, 2.05)])
+    free = grid.cells == FREE
+    # Both ends free, the one 5 cm obstacle cell on the straight line between them.
+    assert not on_cells(free, grid, [(1.5, 1.5), (2.5, 2.5)])
+    assert on_cells(free, grid, [(1.5, 1.5), (2.5, 1.5), (2.5, 2.5)])
+
+
+def test_a_repeated_point_is_not_a_corner_to_stop_at():
+    points = [(0.0, 0.0), (0.0, 0.5), (0.0, 0.5), (0.0, 1.0)]  # northwards: atan2(0, 0) would read as east
+    assert _stops(points) == []
