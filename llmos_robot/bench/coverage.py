@@ -10,23 +10,18 @@ U-turns any straight-lane robot that turns on the spot must make (`lower_bound_w
 and the plan it drove (`plan`: family, ideal-robot estimate, every candidate's score), drawn
 in out/bench/plan-<room>.png.
 
-Measured 2026-11, two plan families scored per room (planner.py): boustrophedon lanes won the
-bathroom (98.6% / 18.7% overlap / 1.42x) and living room (98.0% / 35.9% / 1.87x); contour loops
-the kitchen (98.4% / 26.0% / 1.67x), hallway (99.6% / 14.9% / 1.38x) and bedroom (99.6% / 15.0%
-/ 1.46x). Coverage >= 98% and no collisions everywhere; overlap <= 15% in the hallway and
-bedroom only; duration > 1.3x everywhere. What limits the loops (contour.py; same bench with
-only loops: bathroom 99.3% / 12.8% / 1.48x, living room 98.2% / 38.6% / 1.80x):
-- time: the path alone (loops, step-ins, gap fills, transits at cruise speed) is 1.07-1.32x the
-  bound, and the 28-87 sharp corners per room (doorway bulges, door jambs, chair and table legs,
-  where loops meet) cost ~0.82 s per radian turned (fitted over 10 runs), another 0.3-0.5x;
-- overlap: the loops alone overlap 8-10% (0.03 m in 0.31 m between neighbours) in the bathroom,
-  kitchen and hallway, 14% in the bedroom (the strips beside the bed are dead ends, driven in
-  and out); between furniture the loops of different edges meet leaving strips narrower than a
-  swath, whose gap-fill passes and the transits between loops add ~12% and 6-10% (kitchen,
-  living room).
-Boustrophedon is limited by its lane changes: ~3.5 s each at this base's limits (0.26 m/s,
-1.8 rad/s), which alone puts 3-5 m rooms at 1.1-1.5x the bound (lower_bound_with_uturns_s), and
-each re-sweeps ~0.1 m2 at the wall on top of the 9-13% lane overlap.
+Measured 2026-11 (bench JSON in out/bench/bench-coverage.json), contour loops won every room:
+bathroom 99.4% / 13.0% overlap / 1.39x, kitchen 99.5% / 18.9% / 1.43x, hallway 99.6% / 14.7% /
+1.29x, bedroom 99.6% / 14.8% / 1.37x, living room 99.0% / 35.0% / 1.64x; no collisions. Every
+goal is met in the hallway; overlap in the bathroom, hallway and bedroom too. What limits them:
+- time: the path alone, at cruise speed, is 1.06-1.31x the bound (beyond the bound: where loops
+  meet between furniture and the ways between sweeps); then turning on the
+  spot at 1.8 rad/s at every corner that cannot be driven through as an arc without leaving floor
+  (rounding.py), ~0.73 s per radian including braking: 27 s in the bathroom (49 rad);
+- overlap: neighbouring loops overlap 3 cm in 31 cm by design (~10%); between furniture the loops
+  of different edges meet and leave strips narrower than a swath, whose gap fills and the ways
+  between them add the rest (kitchen, living room).
+Lanes lose on time: a lane change at a wall is two stops and quarter turns (`uturn_seconds`).
 """
 
 from __future__ import annotations
