@@ -14,8 +14,9 @@ the cell's edge. Cells are toured greedily, nearest entry next, with every cell 
 into it tried first and the least travel kept. Floor the cells' lanes still miss gets short
 gap-fill passes (along or across the lanes), each inserted where it adds the least travel.
 Both axes are planned. Transitions between sweeps are straight when clear, else A* on the
-traversable grid (job.py). Sweeps joined by a clear straight line become one, and every corner
-that can be driven through as an arc at no cost of floor is (rounding.py).
+traversable grid (job.py). Every plan's sweeps are then reordered for less travel between them
+(ordering.py) and joined into one route by the ways between them, and every corner that can be
+driven through as an arc at no cost of floor is (rounding.py).
 
 The other family is contour-parallel (contour.py): closed loops along the centre region's edge,
 then a swath further in, and around each piece of furniture, with no lane changes at all, only
@@ -49,6 +50,7 @@ from llmos_robot.coverage.config import DEFAULT_CONFIG, CoverageConfig
 from llmos_robot.coverage.contour import contour_sweeps
 from llmos_robot.coverage.masks import GridCell, connected_from, dilate
 from llmos_robot.coverage.masks import simplify_path as _simplify
+from llmos_robot.coverage.ordering import shorter_order
 from llmos_robot.coverage.paths import NoPathError, inflate, plan_path
 from llmos_robot.coverage.rounding import on_cells, round_free_corners
 from llmos_robot.coverage.tracker import CoverageTracker
@@ -61,7 +63,9 @@ LanePoint = tuple[float, float]  # (row, column) in the lane frame, cell units
 # s a sharp corner costs per radian turned: braking, the turn on the spot, speeding up again. Fitted
 # to the plans the house's rooms chose in the sim (braking at 1.5 m/s^2, 32-51 corners each): 0.68-0.78.
 CORNER_S_PER_RAD = 0.73
-MISSED_ALLOWED = 0.025  # share of the floor a plan may leave unswept, driven exactly (a real run sweeps a little more)
+# Share of the floor a plan may leave unswept, driven exactly: a plan missing 2.5% was picked for
+# the living room and swept 98.0% in the sim, too close to the 98% goal.
+MISSED_ALLOWED = 0.015
 EDGE_TOLERANCE = 3.0  # cells: a lane change follows the cell's edge only where it strays further than this
 CONTOUR_EPSILON = 0.0025  # m: contour loops are straightened to within this
 # Contour plans tried: (m: innermost pieces no deeper than this get a middle pass, not a loop;
@@ -181,11 +185,12 @@ class CoveragePlanner:
         return best
 
     def _drive_through(self, sweeps: list[list[Vec2]], start: Vec2, reachable: NDArray[np.bool_]) -> list[list[Vec2]]:
-        """The sweeps joined into one route by the way the robot will drive between them (straight
-        when clear, else A*), so the plan scored is the plan driven and the robot need not stop
-        between sweeps; then every corner rounded that can be at no cost of floor."""
+        """The sweeps in the order with the least travel between them a local search finds
+        (ordering.py), joined into one route by the way the robot will drive between them
+        (straight when clear, else A*), so the plan scored is the plan driven and the robot need
+        not stop between sweeps; then every corner rounded that can be at no cost of floor."""
         joined: list[list[Vec2]] = []
-        for sweep in sweeps:
+        for sweep in shorter_order(sweeps, start):
             if not joined:
                 joined.append(list(sweep))
                 continue

@@ -1,0 +1,54 @@
+"""The order sweeps are driven in: fewer metres of travel between them, every sweep still whole."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from llmos_robot.coverage.ordering import shorter_order
+
+
+def _square(x: float, y: float, side: float = 1.0):
+    return [(x, y), (x + side, y), (x + side, y + side), (x, y + side), (x, y)]
+
+
+def _between(sweeps, start):
+    total, here = 0.0, start
+    for sweep in sweeps:
+        total += math.dist(here, sweep[0])
+        here = sweep[-1]
+    return total
+
+
+def _length(sweep):
+    return sum(math.dist(a, b) for a, b in itertools.pairwise(sweep))
+
+
+def test_the_nearest_loop_comes_first_entered_where_it_is_nearest():
+    far, near = _square(5.0, 0.0), _square(0.0, 0.0)
+    start = (1.5, 0.5)  # beside the near square's right side
+    order = shorter_order([far, near], start)
+    assert order[0][0] == (1.0, 0.5)  # entered on its side, not driven to its first corner
+    assert order[0][-1] == order[0][0]  # a loop is left where it was entered ...
+    assert math.isclose(_length(order[0]), 4.0)  # ... after going all the way round
+    assert _between(order, start) < _between([far, near], start)
+
+
+def test_an_open_sweep_is_driven_from_whichever_end_is_nearer():
+    lane = [(0.0, 0.0), (3.0, 0.0)]
+    order = shorter_order([_square(0.0, 2.0), lane], (3.2, 0.1))
+    assert order[0] == [(3.0, 0.0), (0.0, 0.0)]
+
+
+def test_reordering_never_lengthens_the_travel_and_keeps_every_sweep():
+    sweeps = [
+        _square(4.0, 4.0),
+        [(0.0, 3.0), (2.0, 3.0)],
+        _square(0.0, 0.0),
+        [(5.0, 0.5), (7.0, 0.5)],
+        _square(4.0, 0.0),
+    ]
+    start = (0.1, 0.1)
+    order = shorter_order(sweeps, start)
+    assert _between(order, start) <= _between(sweeps, start) + 1e-9
+    assert sorted(round(_length(s), 6) for s in order) == sorted(round(_length(s), 6) for s in sweeps)
