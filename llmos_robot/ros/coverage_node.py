@@ -52,7 +52,7 @@ from std_srvs.srv import Trigger
 
 from llmos_robot.coverage.config import CoverageConfig
 from llmos_robot.coverage.heatmap import render_heatmap
-from llmos_robot.coverage.job import DriveJob, JobResult, Outcome, Sense
+from llmos_robot.coverage.job import DriveJob, Feedback, JobResult, Outcome, Sense
 from llmos_robot.coverage.planner import CoveragePlanner
 from llmos_robot.coverage.session import start_clean, start_go_to
 from llmos_robot.ros import conversions as conv
@@ -292,6 +292,8 @@ class CoverageNode(Node):
         if pose is None:
             goal_handle.abort()
             return cconv.clean_result_to_msg(JobResult(Outcome.REFUSED, "I don't know where I am (no pose yet)."))
+        # Planning a room takes a few seconds: say so rather than sit at 0% "cleaning".
+        goal_handle.publish_feedback(cconv.clean_feedback_to_msg(Feedback("planning", 0.0, 0.0, 0.0, 0.0)))
         with self._lock:
             started = start_clean(
                 self.world, CoveragePlanner(self.grid, self.config.coverage), request, pose, self._now()
