@@ -31,7 +31,8 @@ class CoverageConfig:
     # m/s^2: Nav2's defaults for a TurtleBot-class base allow 2.5 (velocity smoother, DWB); the sim's
     # torque-limited motors ~3.6. Braking at 1.5 stops from cruise in 2.3 cm.
     linear_acceleration: float = 1.5
-    angular_acceleration: float = 6.0  # rad/s^2
+    # rad/s^2: turning on the spot at 10 asks each wheel for 10 x 0.1435 = 1.44 m/s^2, no more than braking.
+    angular_acceleration: float = 10.0
     lookahead: float = 0.20  # m, pure pursuit
     turn_in_place_above: float = 0.35  # rad of heading error: stop and rotate first
     corner_tolerance: float = 0.01  # m: a lane end counts as reached this close along the path
