@@ -21,7 +21,7 @@ class CoverageConfig:
     turn_radius: float = 0.16
     clearance: float = 0.22  # m: robot radius + margin; the robot's centre stays this far from obstacles
     cruise_speed: float = 0.26  # m/s on sweeps (the base's limit)
-    transit_speed: float = 0.26  # m/s between sweeps
+    transit_speed: float = 0.26  # m/s to the plan's start, and between sweeps no way was planned for
     max_angular: float = 1.8  # rad/s
     # m/s per wheel; 0 = none. The simulators limit the body's linear and angular speed apart (as
     # Gazebo's DiffDrive does), so a 0.16 m arc is driven at 0.26 m/s with the outer wheel at 0.5.
@@ -34,7 +34,7 @@ class CoverageConfig:
     # rad/s^2: turning on the spot at 10 asks each wheel for 10 x 0.1435 = 1.44 m/s^2, no more than braking.
     angular_acceleration: float = 10.0
     lookahead: float = 0.20  # m, pure pursuit
-    turn_in_place_above: float = 0.35  # rad of heading error: stop and rotate first
+    turn_in_place_above: float = 0.35  # rad: a bend sharper than this is a stop and a turn on the spot
     corner_tolerance: float = 0.01  # m: a lane end counts as reached this close along the path
     # Obstacles the map does not show, seen by the lidar: slow down, then stop, in a corridor ahead.
     obstacle_slow_distance: float = 0.60  # m from the robot's centre

@@ -95,8 +95,10 @@ class RouteFollower:
     """Drives a polyline vertex by vertex: turns on the spot at sharp corners, pure pursuit between.
 
     Unlike `PurePursuit` it reaches every vertex it must stop at (a lane's end is floor to clean,
-    not a corner to cut). Gentle bends (a rounded lane change is a string of them) are driven
-    through without stopping, at the speed their curvature allows, braking in time for them.
+    not a corner to cut). Gentle bends (a corner rounded into an arc is a string of them) are
+    driven through without stopping, at the speed their curvature (and any wheel speed limit)
+    allows, braking in time for them. It turns on the spot only where the path itself turns
+    sharply (or the aim is behind it), not where pure pursuit's aim on a tight arc is off.
     `command(pose)` returns the wanted (linear, angular); acceleration limits are applied by the caller.
     """
 
@@ -156,11 +158,13 @@ class RouteFollower:
         aim = self._aim(here, max(MIN_LOOKAHEAD, min(self.lookahead, 0.6 * speed)))
         heading_error = wrap_angle(math.atan2(aim[1] - pose.y, aim[0] - pose.x) - pose.yaw)
         # On a tight arc the aim point lies well off the robot's heading while the path itself
-        # bends gently: turn on the spot only when the way ahead points off the heading too.
+        # bends gently: turn on the spot only when the way ahead points off the heading too (or
+        # the aim is behind, e.g. far off the path).
         start = self.points[self.index - 1] if self.index > 0 else here
         target = self.points[self.index]
         way = math.atan2(target[1] - start[1], target[0] - start[0]) if math.dist(start, target) > 1e-6 else pose.yaw
-        if abs(heading_error) > self.turn_in_place_above and abs(wrap_angle(way - pose.yaw)) > self.turn_in_place_above:
+        way_off = abs(wrap_angle(way - pose.yaw)) > self.turn_in_place_above
+        if abs(heading_error) > self.turn_in_place_above and (way_off or abs(heading_error) > math.pi / 2):
             # Turn as fast as allowed, braking in time for the heading (at most 4/s x the error).
             turn = min(
                 self.max_angular,

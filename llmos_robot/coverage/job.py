@@ -1,10 +1,11 @@
 """A cleaning (or go-to) job: the state machine between a plan and the wheels.
 
 Driven by `step(sense, now)` at the control rate, it returns the velocity command for that
-instant. It follows the plan's sweeps with `RouteFollower`, joins them with straight lines or
-A*, slows and stops for lidar returns the map does not explain (and after a short wait puts
-them on the map and re-plans around them), backs off after a bump, recovers when stuck, and
-pauses, resumes and cancels on request. No ROS in here: the node and the CLI share it.
+instant. It follows the plan's sweeps with `RouteFollower` (the planner has already joined them
+into one route where it could; anything else is reached by a straight line or A*), slows and
+stops for lidar returns the map does not explain (and after a short wait puts them on the map
+and re-plans around them), backs off after a bump, recovers when stuck, and pauses, resumes and
+cancels on request. No ROS in here: the node and the CLI share it.
 """
 
 from __future__ import annotations
@@ -396,9 +397,13 @@ class DriveJob:
             if self.counters.recoveries > cfg.max_recoveries:
                 self._finish(Outcome.FAILED, now, f"I gave up {self.label}: I got stuck.")
                 return
-            if self.phase is Phase.SWEEP and self._follower is not None:
-                self._follower.index = min(self._follower.index + 1, len(self._follower.points))
-                self._follower.done = self._follower.index >= len(self._follower.points)
+            if self.phase is Phase.SWEEP and self._follower is not None and not self._follower.done:
+                # Give up on the point it could not reach, not on the rest of the sweep (a whole
+                # room, when its sweeps are joined into one route).
+                rest = self._follower.points[self._follower.index + 1 :]
+                if rest:
+                    self.legs.insert(0, _Leg(rest, True))
+            self._follower = None
             self.phase = Phase.BACKING_OFF
             self._back_off_until = now + cfg.back_off_time
             self._stuck_anchor = None
@@ -413,6 +418,10 @@ class DriveJob:
         w = last_w + max(-cfg.angular_acceleration * dt, min(cfg.angular_acceleration * dt, wanted[1] - last_w))
         if wanted[0] == 0.0 and abs(v) < cfg.linear_acceleration * dt:
             v = 0.0
+        fastest_wheel = abs(v) + abs(w) * cfg.wheel_separation / 2.0
+        if cfg.wheel_speed_limit > 0.0 and fastest_wheel > cfg.wheel_speed_limit:
+            # Ramping the two apart (turning slows as driving speeds up) can ask one wheel for more.
+            v, w = v * cfg.wheel_speed_limit / fastest_wheel, w * cfg.wheel_speed_limit / fastest_wheel
         self._last_command = (v, w)
         return (v, w)
 

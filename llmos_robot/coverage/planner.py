@@ -13,10 +13,10 @@ more than a swath apart, and is swept back and forth in one polyline whose lane 
 the cell's edge. Cells are toured greedily, nearest entry next, with every cell and every way
 into it tried first and the least travel kept. Floor the cells' lanes still miss gets short
 gap-fill passes (along or across the lanes), each inserted where it adds the least travel.
-Both axes are planned. Transitions between sweeps are straight when clear, else A* on the
-traversable grid (job.py). Every plan's sweeps are then reordered for less travel between them
-(ordering.py) and joined into one route by the ways between them, and every corner that can be
-driven through as an arc at no cost of floor is (rounding.py).
+Both axes are planned. Every plan's sweeps are then reordered for less travel between them
+(ordering.py) and joined into one route by the ways between them (straight when clear, else A*
+on the traversable grid), and every corner that can be driven through as an arc at no cost of
+floor is (rounding.py).
 
 The other family is contour-parallel (contour.py): closed loops along the centre region's edge,
 then a swath further in, and around each piece of furniture, with no lane changes at all, only
@@ -208,7 +208,14 @@ class CoveragePlanner:
         radius = self.config.turn_radius
         radii = (radius, radius / 2.0) if radius > 0 else ()
         return round_free_corners(
-            joined, start, self.grid, self.traversable, reachable, self.config.brush_radius, radii, SHARP_TURN
+            joined,
+            start,
+            self.grid,
+            self.traversable,
+            reachable,
+            self.config.brush_radius,
+            radii,
+            self.config.turn_in_place_above,
         )
 
     def _clear(self, a: Vec2, b: Vec2) -> bool:
@@ -562,19 +569,32 @@ def ideal_tracker(plan: CoveragePlan, start: Vec2, grid: OccupancyGrid, brush_ra
 
 
 def estimated_seconds(plan: CoveragePlan, start: Vec2, config: CoverageConfig) -> float:
-    """Rough time to run a plan: driving at cruise speed plus, at every sharp corner, a stop, the
-    turn on the spot and speeding up again (CORNER_S_PER_RAD)."""
-    seconds, here, heading = 0.0, start, None
+    """Rough time to run a plan: driving at cruise speed (slower through tight bends, as the
+    follower takes them) plus, at every sharp corner, a stop, the turn on the spot and speeding
+    up again (CORNER_S_PER_RAD)."""
+    seconds, here, heading, last = 0.0, start, None, 0.0
     for sweep in plan.sweeps:
         points = [here, *sweep]
         for a, b in itertools.pairwise(points):
-            if math.dist(a, b) < 1e-6:
+            length = math.dist(a, b)
+            if length < 1e-6:
                 continue
             direction = math.atan2(b[1] - a[1], b[0] - a[0])
             turn = abs(wrap_angle(direction - heading)) if heading is not None else 0.0
+            speed = config.cruise_speed
             if turn > SHARP_TURN:
                 seconds += turn * CORNER_S_PER_RAD
-            heading = direction
-            seconds += math.dist(a, b) / config.cruise_speed
+            elif turn > 1e-3:
+                speed = min(speed, _bend_speed(min(last, length) / turn, config))
+            heading, last = direction, length
+            seconds += length / speed
         here = sweep[-1]
     return seconds
+
+
+def _bend_speed(radius: float, config: CoverageConfig) -> float:
+    """How fast the follower drives a bend of `radius` (within the turning and any wheel limit)."""
+    speed = 0.9 * config.max_angular * radius
+    if config.wheel_speed_limit > 0.0:
+        speed = min(speed, 0.9 * config.wheel_speed_limit / (1.0 + config.wheel_separation / (2.0 * radius)))
+    return max(speed, 1e-3)

@@ -1,8 +1,8 @@
 """Drive through corners instead of stopping at them, wherever that leaves no floor unswept.
 
-A sharp corner costs a stop, a turn on the spot and speeding up again (~0.8 s per radian in the
-sim). Driven as an arc of radius r the same turn costs nothing extra: at the base's limits
-(0.26 m/s, 1.8 rad/s) an arc of r >= 0.144 m is taken at cruise speed. But an arc cuts the
+A sharp corner costs a stop, a turn on the spot and speeding up again (~0.7 s per radian in the
+sim). Driven as an arc of radius r the same turn costs nothing extra: at the simulated base's
+limits (0.26 m/s and 1.8 rad/s, apart) the follower takes an arc of r >= 0.16 m at cruise speed. But an arc cuts the
 corner, and the floor just outside it may then be swept by nothing else: at a wall's corner, or
 where a lane ends at a wall, the brush has to go all the way in. So each corner is rounded only
 when the brush's footprint of the whole plan (counted per 2.5 cm cell, every segment's capsule)
@@ -21,11 +21,13 @@ from numpy.typing import NDArray
 from llmos_robot.world.geometry import Vec2, wrap_angle
 from llmos_robot.world.grid import OccupancyGrid
 
-ARC_STEP = 0.25  # rad turned between an arc's vertices: gentle enough for the follower to drive through
+ARC_STEP = 0.25  # rad turned between an arc's vertices at most (less if the follower's threshold is lower)
 LEG_SHARE = 0.5  # an arc may use at most this share of the leg after the corner (the rest is the next corner's)
 
 
-def corner_arc(a: Vec2, b: Vec2, c: Vec2, radius: float, leg_share: float = LEG_SHARE) -> list[Vec2] | None:
+def corner_arc(
+    a: Vec2, b: Vec2, c: Vec2, radius: float, leg_share: float = LEG_SHARE, step: float = ARC_STEP
+) -> list[Vec2] | None:
     """The corner a-b-c as an arc of exactly `radius` tangent to both legs (its vertices from the
     tangent point on a-b to the one on b-c), or None when a leg is too short for it."""
     into, out_of = math.dist(a, b), math.dist(b, c)
@@ -43,7 +45,7 @@ def corner_arc(a: Vec2, b: Vec2, c: Vec2, radius: float, leg_share: float = LEG_
         b[0] - tangent * math.cos(heading_in) - side * radius * math.sin(heading_in),
         b[1] - tangent * math.sin(heading_in) + side * radius * math.cos(heading_in),
     )
-    steps = max(2, math.ceil(abs(turn) / ARC_STEP))
+    steps = max(2, math.ceil(abs(turn) / step))
     return [
         (
             centre[0] + side * radius * math.sin(heading_in + turn * k / steps),
@@ -115,7 +117,7 @@ def round_free_corners(
         for i in range(1, len(sweep) - 1):
             a, b, c = out[-1], sweep[i], sweep[i + 1]
             turn = abs(wrap_angle(math.atan2(c[1] - b[1], c[0] - b[0]) - math.atan2(b[1] - a[1], b[0] - a[0])))
-            arc = _free_arc(footprint, grid, traversable, a, b, c, radii) if turn > sharp_above else None
+            arc = _free_arc(footprint, grid, traversable, a, b, c, radii, sharp_above) if turn > sharp_above else None
             out.extend(arc if arc is not None else [b])
         if len(sweep) > 1:
             out.append(sweep[-1])
@@ -131,15 +133,18 @@ def _free_arc(
     b: Vec2,
     c: Vec2,
     radii: tuple[float, ...],
+    sharp_above: float,
 ) -> list[Vec2] | None:
     """The arc of the largest radius that rounds a-b-c at no cost of floor (the footprint updated)."""
+    step = min(ARC_STEP, 0.7 * sharp_above)  # each of the arc's bends gentle enough to drive through
     for radius in sorted(radii, reverse=True):
-        arc = corner_arc(a, b, c, radius)
+        arc = corner_arc(a, b, c, radius, step=step)
         if arc is None or not on_cells(traversable, grid, arc):
             continue
         if math.dist(arc[0], a) < 1e-6:  # the arc takes the whole leg in: no zero-length step
             arc = arc[1:]
-        window = footprint.window([a, b, c])
+        # Only the floor near the corner can change: from the arc's first point, by the corner, to its last.
+        window = footprint.window([arc[0], b, arc[-1]])
         after = footprint.counts[window] - footprint.capsules([a, b, c], window)
         after += footprint.capsules([a, *arc, c], window)
         lost = (footprint.counts[window] > 0) & (after == 0) & footprint.reachable[window]

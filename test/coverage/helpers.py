@@ -9,6 +9,7 @@ import numpy as np
 
 from llmos_robot.coverage.masks import dilate
 from llmos_robot.coverage.planner import CoveragePlan
+from llmos_robot.coverage.rounding import on_cells
 from llmos_robot.world.geometry import Pose2D
 from llmos_robot.world.grid import FREE, OCCUPIED, UNKNOWN, OccupancyGrid
 
@@ -46,7 +47,13 @@ def ideal_coverage(grid: OccupancyGrid, plan: CoveragePlan, brush_radius: float 
 
 
 def on_traversable(grid: OccupancyGrid, plan: CoveragePlan) -> bool:
-    return all(plan.traversable[grid.cell_of(*p)] for sweep in plan.sweeps for p in sweep)
+    """Every point of every sweep is on a cell the robot's centre may use, and every stretch between
+    them (the ways between sweeps included) stays within a cell of those: lanes and loops run along
+    the raster's edge, and the clearance (0.22 m) leaves 5 cm beyond the robot's radius for that."""
+    near = dilate(plan.traversable, grid.resolution, grid.resolution)
+    return all(plan.traversable[grid.cell_of(*p)] for sweep in plan.sweeps for p in sweep) and all(
+        on_cells(near, grid, sweep) for sweep in plan.sweeps
+    )
 
 
 class KinematicRobot:

@@ -67,6 +67,19 @@ def test_commands_respect_speed_and_acceleration_limits():
     assert robot.pose.distance_to(Pose2D(6.0, 1.1)) < 0.1
 
 
+def test_with_a_wheel_speed_limit_no_command_asks_a_wheel_for_more():
+    grid = grid_from_rooms({"room": [(0.5, 0.5, 3.0, 2.5)]}, obstacles=[(1.6, 1.3, 1.9, 1.6)], size=(3.5, 3.0))
+    cfg = CoverageConfig(wheel_speed_limit=0.26)
+    planner = CoveragePlanner(grid, cfg)
+    robot = KinematicRobot(Pose2D(1.0, 1.0))
+    job = clean_job(planner, planner.plan_room("room", robot.pose), 0.0, cfg)
+    _, commands = run(job, robot, lambda j, r, t: False)
+    assert job.result is not None and job.result.outcome is Outcome.COMPLETED
+    wheels = [abs(v) + abs(w) * cfg.wheel_separation / 2 for v, w in commands]
+    assert max(wheels) <= 0.26 + 1e-9
+    assert max(abs(v) for v, _ in commands) > 0.25  # still at full speed where it goes straight
+
+
 def test_follower_stops_before_a_box_that_is_not_on_the_map_and_then_goes_around():
     grid = grid_from_rooms({"hall": [(0.5, 0.5, 6.5, 3.5)]}, size=(7.0, 4.0))
     planner = CoveragePlanner(grid)
@@ -201,6 +214,23 @@ def test_a_stuck_robot_backs_off_and_gives_up_after_repeated_tries():
     cfg = CoverageConfig()
     assert reversed_at and reversed_at[0] >= cfg.stuck_time  # tried first, then backed off
     assert job.result.outcome is Outcome.FAILED and "stuck" in job.result.sentence
+
+
+def test_a_robot_held_still_for_a_while_backs_off_and_still_cleans_the_rest_of_the_room():
+    grid = grid_from_rooms({"room": [(0.5, 0.5, 3.0, 2.5)]}, size=(3.5, 3.0))
+    planner = CoveragePlanner(grid)
+    robot = KinematicRobot(Pose2D(1.0, 1.0))
+    job = clean_job(planner, planner.plan_room("room", robot.pose), 0.0)
+    held = (10.0, 10.0 + CoverageConfig().stuck_time + 1.0)  # wheels turning, robot going nowhere
+    t = 0.0
+    while not job.finished and t < 300.0:
+        command = job.step(Sense(robot.pose), t)
+        if not held[0] <= t < held[1]:
+            robot.move(*command, DT)
+        t += DT
+    assert job.result is not None and job.result.outcome is Outcome.COMPLETED
+    assert any("stuck" in note for note in job.result.notes)
+    assert job.result.coverage >= 0.95  # the rest of the room was still swept
 
 
 def test_sweeps_and_paths_keep_out_of_no_go_zones():

@@ -18,7 +18,13 @@ from .helpers import grid_from_rooms, ideal_coverage, on_traversable
 LANES = ("boustrophedon",)  # these tests are about the lanes (the contour family is test_contour.py)
 
 
-def test_rectangle_is_covered_by_straight_lanes_along_its_long_side():
+def _unjoined(monkeypatch):
+    """Plans as their family made them, before the sweeps are joined into one route and rounded."""
+    monkeypatch.setattr(CoveragePlanner, "_drive_through", lambda self, sweeps, start, reachable: sweeps)
+
+
+def test_rectangle_is_covered_by_straight_lanes_along_its_long_side(monkeypatch):
+    _unjoined(monkeypatch)
     grid = grid_from_rooms({"hall": [(0.5, 0.5, 5.5, 2.5)]})  # 5 m x 2 m
     plan = CoveragePlanner(grid).plan_room("hall", Pose2D(1.0, 1.0), LANES)
     assert plan.axis == "x"  # lanes along the 5 m side: fewer turns
@@ -49,7 +55,8 @@ def test_lane_ends_alternate_like_a_lawnmower():
     assert all(start in corners and end in corners for start, end in plan.lanes)
 
 
-def test_table_in_the_middle_splits_the_room_into_cells_each_swept_in_one_go():
+def test_table_in_the_middle_splits_the_room_into_cells_each_swept_in_one_go(monkeypatch):
+    _unjoined(monkeypatch)
     grid = grid_from_rooms({"room": [(0.5, 0.5, 5.5, 4.5)]}, obstacles=[(2.5, 2.0, 3.5, 3.0)])
     plan = CoveragePlanner(grid).plan_room("room", Pose2D(1.0, 1.0), LANES)
     assert on_traversable(grid, plan)

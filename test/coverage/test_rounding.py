@@ -10,7 +10,7 @@ import numpy as np
 from llmos_robot.coverage.config import CoverageConfig
 from llmos_robot.coverage.follower import RouteFollower
 from llmos_robot.coverage.paths import inflate
-from llmos_robot.coverage.planner import CoveragePlanner, ideal_run
+from llmos_robot.coverage.planner import CoveragePlanner, estimated_seconds, ideal_run
 from llmos_robot.coverage.rounding import corner_arc, on_cells, round_free_corners
 from llmos_robot.world.geometry import Pose2D
 from llmos_robot.world.grid import FREE
@@ -92,6 +92,8 @@ def test_planner_rounds_only_at_no_cost_of_floor_and_is_no_slower():
     assert sum(len(_stops(s)) for s in rounded.sweeps) < corners
     # The loops around the table have floor swept by the loop outside them: those corners go.
     assert ideal_run(rounded, (1.0, 1.0), grid, BRUSH)[0] >= ideal_run(sharp, (1.0, 1.0), grid, BRUSH)[0] - 0.001
+    config = CoverageConfig()
+    assert estimated_seconds(rounded, (1.0, 1.0), config) < estimated_seconds(sharp, (1.0, 1.0), config)
 
 
 def _swept(grid, path):
