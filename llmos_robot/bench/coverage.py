@@ -11,13 +11,13 @@ and the plan it drove (`plan`: family, ideal-robot estimate, every candidate's s
 in out/bench/plan-<room>.png.
 
 Measured 2026-11 (bench JSON in out/bench/bench-coverage.json), contour loops won every room:
-bathroom 99.4% / 13.0% overlap / 1.39x, kitchen 99.5% / 18.9% / 1.43x, hallway 99.6% / 14.7% /
-1.29x, bedroom 99.6% / 14.8% / 1.37x, living room 99.0% / 35.0% / 1.64x; no collisions. Every
+bathroom 99.4% / 13.2% overlap / 1.37x, kitchen 99.4% / 19.3% / 1.41x, hallway 99.6% / 13.3% /
+1.28x, bedroom 99.6% / 14.9% / 1.35x, living room 99.1% / 33.3% / 1.58x; no collisions. Every
 goal is met in the hallway; overlap in the bathroom, hallway and bedroom too. What limits them:
-- time: the path alone, at cruise speed, is 1.06-1.31x the bound (beyond the bound: where loops
+- time: the path alone, at cruise speed, is 1.06-1.26x the bound (beyond the bound: where loops
   meet between furniture and the ways between sweeps); then turning on the
   spot at 1.8 rad/s at every corner that cannot be driven through as an arc without leaving floor
-  (rounding.py), ~0.73 s per radian including braking: 27 s in the bathroom (49 rad);
+  (rounding.py), ~0.7 s per radian including braking: 26 s in the bathroom (49 rad);
 - overlap: neighbouring loops overlap 3 cm in 31 cm by design (~10%); between furniture the loops
   of different edges meet and leave strips narrower than a swath, whose gap fills and the ways
   between them add the rest (kitchen, living room).
