@@ -35,6 +35,10 @@ class CoverageConfig:
     angular_acceleration: float = 10.0
     lookahead: float = 0.20  # m, pure pursuit
     turn_in_place_above: float = 0.35  # rad: a bend sharper than this is a stop and a turn on the spot
+    # rad: the turn on the spot ends this close to the way on; the rest is turned while driving off
+    # (Nav2's rotation shim hands over at 0.785). 0.7 is ~4% quicker than 0.35 in the house and
+    # sweeps the same floor, on the localiser too; the swing off the path is under 2 cm.
+    rotate_until: float = 0.7
     corner_tolerance: float = 0.01  # m: a lane end counts as reached this close along the path
     # Obstacles the map does not show, seen by the lidar: slow down, then stop, in a corridor ahead.
     obstacle_slow_distance: float = 0.60  # m from the robot's centre

@@ -98,7 +98,9 @@ class RouteFollower:
     not a corner to cut). Gentle bends (a corner rounded into an arc is a string of them) are
     driven through without stopping, at the speed their curvature (and any wheel speed limit)
     allows, braking in time for them. It turns on the spot only where the path itself turns
-    sharply (or the aim is behind it), not where pure pursuit's aim on a tight arc is off.
+    sharply (or the aim is behind it), not where pure pursuit's aim on a tight arc is off, and
+    only until the heading is within `rotate_until` of the way on: pure pursuit turns the rest
+    while speeding up (as Nav2's rotation shim hands over to its path follower).
     `command(pose)` returns the wanted (linear, angular); acceleration limits are applied by the caller.
     """
 
@@ -114,6 +116,7 @@ class RouteFollower:
         angular_deceleration: float = 6.0,
         wheel_speed_limit: float = 0.0,
         wheel_separation: float = 0.287,
+        rotate_until: float | None = None,
     ) -> None:
         # A repeated point is a zero-length leg whose heading is meaningless: it would read as a corner.
         self.points = [p for i, p in enumerate(points) if i == 0 or math.dist(p, points[i - 1]) > 1e-6]
@@ -126,6 +129,8 @@ class RouteFollower:
         self.angular_deceleration = angular_deceleration
         self.wheel_speed_limit = wheel_speed_limit  # m/s per wheel; 0 = only the body's limits apply
         self.wheel_separation = wheel_separation
+        # Turning on the spot stops this close to the way ahead; the rest is turned while driving off.
+        self.rotate_until = turn_in_place_above if rotate_until is None else rotate_until
         self.index = 0  # the vertex being driven to
         self.done = not self.points
         self._limits = [self._speed_limit_at(i) for i in range(len(self.points))]
@@ -163,8 +168,8 @@ class RouteFollower:
         start = self.points[self.index - 1] if self.index > 0 else here
         target = self.points[self.index]
         way = math.atan2(target[1] - start[1], target[0] - start[0]) if math.dist(start, target) > 1e-6 else pose.yaw
-        way_off = abs(wrap_angle(way - pose.yaw)) > self.turn_in_place_above
-        if abs(heading_error) > self.turn_in_place_above and (way_off or abs(heading_error) > math.pi / 2):
+        way_off = abs(wrap_angle(way - pose.yaw)) > self.rotate_until
+        if abs(heading_error) > self.rotate_until and (way_off or abs(heading_error) > math.pi / 2):
             # Turn as fast as allowed, braking in time for the heading (at most 4/s x the error).
             turn = min(
                 self.max_angular,

@@ -132,6 +132,7 @@ class DriveJob:
         self._unmapped = np.zeros((0, 2))
         self._bumper_was = False
         self._stuck_anchor: tuple[float, Pose2D] | None = None
+        self._stuck_on: Vec2 | None = None  # the point it was driving to when it last got stuck
 
     # ------------------------------------------------------------------ requests
 
@@ -301,6 +302,7 @@ class DriveJob:
             cfg.angular_acceleration,
             cfg.wheel_speed_limit,
             cfg.wheel_separation,
+            cfg.rotate_until,
         )
 
     def _respect_obstacles(self, pose: Pose2D, wanted: tuple[float, float], now: float) -> tuple[float, float]:
@@ -398,9 +400,12 @@ class DriveJob:
                 self._finish(Outcome.FAILED, now, f"I gave up {self.label}: I got stuck.")
                 return
             if self.phase is Phase.SWEEP and self._follower is not None and not self._follower.done:
-                # Give up on the point it could not reach, not on the rest of the sweep (a whole
-                # room, when its sweeps are joined into one route).
-                rest = self._follower.points[self._follower.index + 1 :]
+                # Try the point it could not reach once more; stuck on the way to it again, give it
+                # up, but never the rest of the sweep (a whole room, once sweeps are joined into one).
+                target = self._follower.points[self._follower.index]
+                retry = target != self._stuck_on
+                self._stuck_on = target
+                rest = self._follower.points[self._follower.index + (0 if retry else 1) :]
                 if rest:
                     self.legs.insert(0, _Leg(rest, True))
             self._follower = None

@@ -221,12 +221,11 @@ def test_a_robot_held_still_for_a_while_backs_off_and_still_cleans_the_rest_of_t
     planner = CoveragePlanner(grid)
     robot = KinematicRobot(Pose2D(1.0, 1.0))
     job = clean_job(planner, planner.plan_room("room", robot.pose), 0.0)
-    held = (10.0, 10.0 + CoverageConfig().stuck_time + 1.0)  # wheels turning, robot going nowhere
+    held = (10.0, 10.0 + CoverageConfig().stuck_time + 2.0)  # caught on something: it turns, goes nowhere
     t = 0.0
     while not job.finished and t < 300.0:
-        command = job.step(Sense(robot.pose), t)
-        if not held[0] <= t < held[1]:
-            robot.move(*command, DT)
+        linear, angular = job.step(Sense(robot.pose), t)
+        robot.move(0.0 if held[0] <= t < held[1] else linear, angular, DT)
         t += DT
     assert job.result is not None and job.result.outcome is Outcome.COMPLETED
     assert any("stuck" in note for note in job.result.notes)
