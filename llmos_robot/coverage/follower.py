@@ -160,15 +160,18 @@ class RouteFollower:
         if self.done:
             return (0.0, 0.0)
         speed = self._speed_ahead(here)
-        aim = self._aim(here, max(MIN_LOOKAHEAD, min(self.lookahead, 0.6 * speed)))
+        start = self.points[self.index - 1] if self.index > 0 else here
+        target = self.points[self.index]
+        way = math.atan2(target[1] - start[1], target[0] - start[0]) if math.dist(start, target) > 1e-6 else pose.yaw
+        way_error = abs(wrap_angle(way - pose.yaw))
+        # Still turning out of a corner: aim close, so the rest of the turn is tight, not a swing wide.
+        lookahead = MIN_LOOKAHEAD if way_error > self.turn_in_place_above else min(self.lookahead, 0.6 * speed)
+        aim = self._aim(here, max(MIN_LOOKAHEAD, lookahead))
         heading_error = wrap_angle(math.atan2(aim[1] - pose.y, aim[0] - pose.x) - pose.yaw)
         # On a tight arc the aim point lies well off the robot's heading while the path itself
         # bends gently: turn on the spot only when the way ahead points off the heading too (or
         # the aim is behind, e.g. far off the path).
-        start = self.points[self.index - 1] if self.index > 0 else here
-        target = self.points[self.index]
-        way = math.atan2(target[1] - start[1], target[0] - start[0]) if math.dist(start, target) > 1e-6 else pose.yaw
-        way_off = abs(wrap_angle(way - pose.yaw)) > self.rotate_until
+        way_off = way_error > self.rotate_until
         if abs(heading_error) > self.rotate_until and (way_off or abs(heading_error) > math.pi / 2):
             # Turn as fast as allowed, braking in time for the heading (at most 4/s x the error).
             turn = min(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+
 from llmos_robot.coverage.config import CoverageConfig
 from llmos_robot.coverage.job import Sense, clean_job
 from llmos_robot.coverage.planner import CoveragePlanner
@@ -95,3 +98,29 @@ def test_with_a_wheel_speed_limit_bends_slow_down_so_neither_wheel_exceeds_it():
     limited_wheel, limited_speed = drive(0.26)
     assert limited_wheel <= 0.26 + 1e-9
     assert limited_speed > 0.05  # slower, but still driven through rather than stopped at
+
+
+def test_leaving_a_corner_turned_short_the_robot_keeps_close_to_the_path():
+    from llmos_robot.coverage.follower import RouteFollower
+    from llmos_robot.coverage.masks import project_on_segment
+
+    cfg = CoverageConfig()
+    corner = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]
+    for wheel_limit in (0.0, 0.26):
+        robot = KinematicRobot(Pose2D(0.0, 0.0))
+        follower = RouteFollower(
+            corner, cfg.cruise_speed, cfg.max_angular, cfg.lookahead, cfg.turn_in_place_above,
+            cfg.corner_tolerance, cfg.linear_acceleration, cfg.angular_acceleration,
+            wheel_limit, cfg.wheel_separation, cfg.rotate_until,
+        )  # fmt: skip
+        worst, t = 0.0, 0.0
+        while not follower.done and t < 30.0:
+            robot.move(*follower.command(robot.pose), DT)
+            here = (robot.pose.x, robot.pose.y)
+            off = min(math.dist(here, project_on_segment(a, b, here)) for a, b in itertools.pairwise(corner))
+            worst = max(worst, off)
+            t += DT
+        assert follower.done
+        # The turn on the spot ends 0.7 rad short of the way on; the rest is turned driving off,
+        # tightly: within the 5 cm the clearance leaves beyond the robot's body, with room to spare.
+        assert worst < 0.025, (wheel_limit, worst)
