@@ -11,16 +11,16 @@ and the plan it drove (`plan`: family, ideal-robot estimate, every candidate's s
 in out/bench/plan-<room>.png.
 
 Measured 2026-11 (bench JSON in out/bench/bench-coverage.json), contour loops won every room:
-bathroom 99.4% / 13.2% overlap / 1.37x, kitchen 99.4% / 19.3% / 1.41x, hallway 99.6% / 13.3% /
-1.28x, bedroom 99.6% / 14.9% / 1.35x, living room 99.1% / 33.3% / 1.58x; no collisions. Every
-goal is met in the hallway; overlap in the bathroom, hallway and bedroom too. What limits them:
-- time: the path alone, at cruise speed, is 1.06-1.26x the bound (beyond the bound: where loops
-  meet between furniture and the ways between sweeps); then turning on the
-  spot at 1.8 rad/s at every corner that cannot be driven through as an arc without leaving floor
-  (rounding.py), ~0.7 s per radian including braking: 26 s in the bathroom (49 rad);
+bathroom 99.3% / 13.9% overlap / 1.32x, kitchen 99.3% / 20.0% / 1.38x, hallway 99.6% / 13.9% /
+1.25x, bedroom 99.5% / 15.6% / 1.29x, living room 99.1% / 33.9% / 1.54x; no collisions. Every
+goal is met in the hallway. What limits them:
+- time: the path alone, at cruise speed, is 1.07-1.27x the bound (beyond the bound: where loops
+  meet between furniture and the ways between sweeps); then turning on the spot at 1.8 rad/s at
+  every corner that cannot be driven through as an arc without leaving floor (rounding.py), down
+  to 0.7 rad short of the way on: 18 s in the bathroom;
 - overlap: neighbouring loops overlap 3 cm in 31 cm by design (~10%); between furniture the loops
   of different edges meet and leave strips narrower than a swath, whose gap fills and the ways
-  between them add the rest (kitchen, living room).
+  between them add the rest (kitchen, living room), and dead-end strips are swept in and out.
 Lanes lose on time: a lane change at a wall is two stops and quarter turns (`uturn_seconds`).
 """
 
