@@ -22,9 +22,9 @@ The other family is contour-parallel (contour.py): closed loops along the centre
 then a swath further in, and around each piece of furniture, with no lane changes at all, only
 corners; what the loops miss gets the same gap-fill passes. Every plan of both families is
 scored alike, by an ideal robot driving it exactly (coverage, overlap) and an estimated time
-(cruise speed plus CORNER_S_PER_RAD per radian of every sharp corner): of the plans that miss no
-more than MISSED_ALLOWED (or the best plan's share plus 0.5%), the least time x (1 + overlap)
-wins. In the house the loops win every room.
+(cruise speed, slower through tight bends, plus CORNER_S_PER_RAD per radian of every sharp
+corner): of the plans that miss no more than MISSED_ALLOWED (or the best plan's share plus
+0.5%), the least time x (1 + overlap) wins. In the house the loops win every room.
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ from llmos_robot.world.grid import FREE, OccupancyGrid
 LanePoint = tuple[float, float]  # (row, column) in the lane frame, cell units
 
 # s a sharp corner costs per radian turned: braking, the turn on the spot, speeding up again. Fitted
-# to the plans the house's rooms chose in the sim (braking at 1.5 m/s^2, 32-51 corners each): 0.68-0.78.
-CORNER_S_PER_RAD = 0.73
+# to the plans the house's rooms chose in the sim (the turn on the spot ending 0.7 rad short): 0.47-0.63.
+CORNER_S_PER_RAD = 0.55
 # Share of the floor a plan may leave unswept, driven exactly: a plan missing 2.5% was picked for
 # the living room and swept 98.0% in the sim, too close to the 98% goal.
 MISSED_ALLOWED = 0.015
