@@ -27,6 +27,11 @@ def run_node(name: str, make_node: Callable[[], Node], args: list[str] | None = 
         executor.spin()
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
+    except RuntimeError:
+        # Stopped (Ctrl-C, the launcher) while a message was being taken: rclpy raises from inside
+        # the wait set as the context goes away. Only that is quiet; anything while running is not.
+        if rclpy.ok():
+            raise
     except LlmosError as err:  # a bad world file, a missing model: one sentence, exit 1
         print(f"{name}: {err}", file=sys.stderr)
         raise SystemExit(1) from err
