@@ -87,6 +87,23 @@ def _circle_hit(a: Vec2, b: Vec2, pose: Pose2D, radius: float) -> Vec2 | None:
     return None
 
 
+def within_wheels(linear: float, angular: float, wheel_limit: float, separation: float) -> tuple[float, float]:
+    """The twist scaled down (curvature kept) until neither wheel exceeds `wheel_limit` (0 = none)."""
+    fastest = abs(linear) + abs(angular) * separation / 2.0
+    if wheel_limit <= 0.0 or fastest <= wheel_limit:
+        return (linear, angular)
+    return (linear * wheel_limit / fastest, angular * wheel_limit / fastest)
+
+
+def bend_speed(radius: float, max_angular: float, wheel_limit: float = 0.0, separation: float = 0.287) -> float:
+    """How fast a bend of `radius` is driven: within 90% of the turning limit and of any wheel
+    limit (on a bend the outer wheel runs faster than the body by 1 + separation / 2r)."""
+    speed = 0.9 * max_angular * radius
+    if wheel_limit > 0.0:
+        speed = min(speed, 0.9 * wheel_limit / (1.0 + separation / (2.0 * radius)))
+    return speed
+
+
 MIN_LOOKAHEAD = 0.10  # m: pure pursuit never aims closer than this (tight bends are taken slowly instead)
 NEAR_ENOUGH = 0.03  # m: how close the first vertex (driven to from anywhere) must be reached
 
@@ -188,14 +205,7 @@ class RouteFollower:
         return self._within_wheels(speed, angular)
 
     def _within_wheels(self, linear: float, angular: float) -> tuple[float, float]:
-        """The twist scaled down (curvature kept) until neither wheel exceeds its speed limit."""
-        if self.wheel_speed_limit <= 0.0:
-            return (linear, angular)
-        fastest = abs(linear) + abs(angular) * self.wheel_separation / 2.0
-        if fastest <= self.wheel_speed_limit:
-            return (linear, angular)
-        scale = self.wheel_speed_limit / fastest
-        return (linear * scale, angular * scale)
+        return within_wheels(linear, angular, self.wheel_speed_limit, self.wheel_separation)
 
     def _speed_ahead(self, here: Vec2) -> float:
         """The cruise speed, or less where a stop or a tight bend is within braking distance."""
@@ -257,10 +267,7 @@ class RouteFollower:
             return self.speed
         a, b, c = self.points[index - 1], self.points[index], self.points[index + 1]
         radius = min(math.dist(a, b), math.dist(b, c)) / turn
-        limit = min(self.speed, 0.9 * self.max_angular * radius)
-        if self.wheel_speed_limit > 0.0:  # the outer wheel runs faster than the body by (1 + L / 2r)
-            limit = min(limit, 0.9 * self.wheel_speed_limit / (1.0 + self.wheel_separation / (2.0 * radius)))
-        return limit
+        return min(self.speed, bend_speed(radius, self.max_angular, self.wheel_speed_limit, self.wheel_separation))
 
     def _must_stop_at(self, index: int) -> bool:
         return index >= len(self.points) - 1 or (index > 0 and self._turn_at(index) > self.turn_in_place_above)

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from llmos_robot.coverage.config import DEFAULT_CONFIG, ROBOT_RADIUS, CoverageConfig
-from llmos_robot.coverage.follower import RouteFollower
+from llmos_robot.coverage.follower import RouteFollower, within_wheels
 from llmos_robot.coverage.obstacles import ObstacleSensor, distance_ahead
 from llmos_robot.coverage.paths import NoPathError, _line_clear, plan_path
 from llmos_robot.coverage.planner import CoveragePlan, CoveragePlanner
@@ -423,10 +423,8 @@ class DriveJob:
         w = last_w + max(-cfg.angular_acceleration * dt, min(cfg.angular_acceleration * dt, wanted[1] - last_w))
         if wanted[0] == 0.0 and abs(v) < cfg.linear_acceleration * dt:
             v = 0.0
-        fastest_wheel = abs(v) + abs(w) * cfg.wheel_separation / 2.0
-        if cfg.wheel_speed_limit > 0.0 and fastest_wheel > cfg.wheel_speed_limit:
-            # Ramping the two apart (turning slows as driving speeds up) can ask one wheel for more.
-            v, w = v * cfg.wheel_speed_limit / fastest_wheel, w * cfg.wheel_speed_limit / fastest_wheel
+        # Ramping the two apart (turning slows as driving speeds up) can ask one wheel for more.
+        v, w = within_wheels(v, w, cfg.wheel_speed_limit, cfg.wheel_separation)
         self._last_command = (v, w)
         return (v, w)
 

@@ -48,6 +48,7 @@ from llmos_robot.coverage.cells import (
 )
 from llmos_robot.coverage.config import DEFAULT_CONFIG, CoverageConfig
 from llmos_robot.coverage.contour import contour_sweeps
+from llmos_robot.coverage.follower import bend_speed
 from llmos_robot.coverage.masks import GridCell, connected_from, dilate
 from llmos_robot.coverage.masks import simplify_path as _simplify
 from llmos_robot.coverage.ordering import shorter_order
@@ -585,16 +586,10 @@ def estimated_seconds(plan: CoveragePlan, start: Vec2, config: CoverageConfig) -
             if turn > SHARP_TURN:
                 seconds += turn * CORNER_S_PER_RAD
             elif turn > 1e-3:
-                speed = min(speed, _bend_speed(min(last, length) / turn, config))
+                radius = min(last, length) / turn
+                bend = bend_speed(radius, config.max_angular, config.wheel_speed_limit, config.wheel_separation)
+                speed = min(speed, max(bend, 1e-3))
             heading, last = direction, length
             seconds += length / speed
         here = sweep[-1]
     return seconds
-
-
-def _bend_speed(radius: float, config: CoverageConfig) -> float:
-    """How fast the follower drives a bend of `radius` (within the turning and any wheel limit)."""
-    speed = 0.9 * config.max_angular * radius
-    if config.wheel_speed_limit > 0.0:
-        speed = min(speed, 0.9 * config.wheel_speed_limit / (1.0 + config.wheel_separation / (2.0 * radius)))
-    return max(speed, 1e-3)
