@@ -44,6 +44,8 @@ STACKS: dict[str, list[NodeSpec]] = {
     "robot": [MAP, LOCALISER, *APPLICATION],  # a real TurtleBot3-class base provides the topics
 }
 
+REAL_WHEEL_SPEED = 0.26  # m/s, each wheel of a TurtleBot3-class base (its linear limit)
+
 # Nodes that place what they do on the map and take a `localisation` parameter: in the embedded
 # simulator they read its true pose; elsewhere the localiser's.
 LOCALISED = ("coverage", "vision", "gz_bumper")
@@ -56,4 +58,8 @@ def stack_parameters(stack: str, spec: NodeSpec) -> dict[str, object]:
         parameters["use_sim_time"] = True  # the simulator's /clock is the time
     if spec.name in LOCALISED:
         parameters["localisation"] = "ground_truth" if stack == "embedded" else "map"
+    if stack == "robot" and spec.name == "coverage":
+        # The simulators limit the body's speed and turn rate apart; a real TurtleBot3's wheels
+        # top out near 0.26 m/s each, so bends must slow down to keep the outer wheel within it.
+        parameters["wheel_speed_limit"] = REAL_WHEEL_SPEED
     return parameters

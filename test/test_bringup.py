@@ -60,7 +60,8 @@ def test_embedded_stack_runs_on_sim_time_and_reads_the_true_pose():
     coverage = SPECS["coverage"]
     assert stack_parameters("embedded", coverage) == {"use_sim_time": True, "localisation": "ground_truth"}
     assert "use_sim_time" not in stack_parameters("embedded", SPECS["sim"])
-    assert stack_parameters("robot", coverage) == {"localisation": "map"}  # wall time, the localiser's pose
+    # Wall time, the localiser's pose, and a real base's wheel speed limit.
+    assert stack_parameters("robot", coverage) == {"localisation": "map", "wheel_speed_limit": 0.26}
 
 
 def test_off_the_embedded_simulator_a_localiser_runs_and_gazebo_gets_a_bumper():

@@ -25,7 +25,7 @@ class CoverageConfig:
     max_angular: float = 1.8  # rad/s
     # m/s per wheel; 0 = none. The simulators limit the body's linear and angular speed apart (as
     # Gazebo's DiffDrive does), so a 0.16 m arc is driven at 0.26 m/s with the outer wheel at 0.5.
-    # A real TurtleBot3's wheels top out near 0.26 m/s each: set that here and bends slow to suit.
+    # A real TurtleBot3's wheels top out near 0.26 m/s each: the robot stack sets that (bringup.py).
     wheel_speed_limit: float = 0.0
     wheel_separation: float = 0.287  # m, between the wheels' contact points (TurtleBot3 waffle)
     # m/s^2: Nav2's defaults for a TurtleBot-class base allow 2.5 (velocity smoother, DWB); the sim's
