@@ -44,23 +44,27 @@ def test_transcript_conversion_keeps_text_confidence_and_times():
     assert transcript_from_msg(msg) == ("clean the kitchen", 0.75, 3.5, 5.25)
 
 
-def test_injected_wav_comes_out_as_a_transcript(ros, tmp_path):
+def _transcripts_of(ros, wav):
+    """Start a speech_in node hearing `wav` (at 4x) and return the list its transcripts arrive in."""
     from llmos_robot.ros.speech_in_node import SpeechInNode
-    from llmos_robot.speech.tts import PiperTts, speak_to_audio
 
-    wav = write_wav(tmp_path / "command.wav", speak_to_audio(PiperTts(variation=False), "Please clean the kitchen."))
     transcripts: list[Transcript] = []
     listener = ros.node("transcript_listener")
     listener.create_subscription(Transcript, "speech/transcript", transcripts.append, 10)
     ros.add(
         SpeechInNode(
             context=ros.context,
-            parameter_overrides=[
-                Parameter("audio_file", value=str(wav)),
-                Parameter("audio_file_speed", value=4.0),
-            ],
+            parameter_overrides=[Parameter("audio_file", value=str(wav)), Parameter("audio_file_speed", value=4.0)],
         )
     )
+    return transcripts
+
+
+def test_injected_wav_comes_out_as_a_transcript(ros, tmp_path):
+    from llmos_robot.speech.tts import PiperTts, speak_to_audio
+
+    wav = write_wav(tmp_path / "command.wav", speak_to_audio(PiperTts(variation=False), "Please clean the kitchen."))
+    transcripts = _transcripts_of(ros, wav)
     assert ros.wait_for(lambda: len(transcripts) > 0, timeout=60)
     msg = transcripts[0]
     assert "kitchen" in msg.text.lower()
@@ -72,20 +76,11 @@ def test_injected_wav_comes_out_as_a_transcript(ros, tmp_path):
 def test_the_robots_name_then_a_pause_then_the_question_is_one_transcript(ros, tmp_path):
     """What broke `make demo`: Piper's pause after "Robot," (here spoken a little slowly, 0.42 s)
     is longer than the end of utterance; the kernel must still get one request, not "Robot." alone."""
-    from llmos_robot.ros.speech_in_node import SpeechInNode
     from llmos_robot.speech.tts import PiperTts, speak_to_audio
 
     slow = PiperTts(variation=False, length_scale=1.3)
     wav = write_wav(tmp_path / "question.wav", speak_to_audio(slow, "Robot, when did you last clean the kitchen?"))
-    transcripts: list[Transcript] = []
-    listener = ros.node("transcript_listener")
-    listener.create_subscription(Transcript, "speech/transcript", transcripts.append, 10)
-    ros.add(
-        SpeechInNode(
-            context=ros.context,
-            parameter_overrides=[Parameter("audio_file", value=str(wav)), Parameter("audio_file_speed", value=4.0)],
-        )
-    )
+    transcripts = _transcripts_of(ros, wav)
     assert ros.wait_for(lambda: len(transcripts) > 0, timeout=60)
     assert not ros.wait_for(lambda: len(transcripts) > 1, timeout=2.0)  # nothing more comes
     text = transcripts[0].text.lower()
