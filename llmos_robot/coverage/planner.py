@@ -53,7 +53,8 @@ from llmos_robot.coverage.masks import GridCell, connected_from, dilate
 from llmos_robot.coverage.masks import simplify_path as _simplify
 from llmos_robot.coverage.ordering import shorter_order
 from llmos_robot.coverage.paths import NoPathError, inflate, plan_path
-from llmos_robot.coverage.rounding import on_cells, round_free_corners
+from llmos_robot.coverage.rounding import on_cells, round_free_corners, route_footprint
+from llmos_robot.coverage.shortcuts import TurnCost, shortcut
 from llmos_robot.coverage.tracker import CoverageTracker
 from llmos_robot.errors import PoseOutsideMapError, RoomUnreachableError, UnknownRoomError
 from llmos_robot.world.geometry import Pose2D, Vec2, wrap_angle
@@ -74,6 +75,7 @@ CONTOUR_EPSILON = 0.0025  # m: contour loops are straightened to within this
 # loops in order nearest first (else a piece's loops, then the pieces inside it, depth first)).
 CONTOUR_VARIANTS = ((0.06, 0.0, False), (0.06, 0.15, False), (0.06, 0.0, True))
 PLAN_FAMILIES = ("boustrophedon", "contour")
+SHORTCUT_BEST = 3  # plans tried again with shortcuts (the most promising as joined)
 SHARP_TURN = 0.35  # rad: a corner sharper than this is a stop-and-turn (the follower's default)
 
 
@@ -150,33 +152,34 @@ class CoveragePlanner:
         if not centres.any():
             raise RoomUnreachableError(f"I can't get into the {room.replace('_', ' ')} from here")
         reachable = self._floor_under(centres, grid.room_mask(room))
-        candidates: list[tuple[float, float, CoveragePlan]] = []
+        start = (pose.x, pose.y)
+        # Every plan tried, as its sweeps joined into a route: (name, its lanes, route).
+        routes: list[tuple[str, list[list[Vec2]], list[list[Vec2]]]] = []
         # Lanes along either axis; cells merged along their widest branch or split at every
         # critical point; thin cells with lanes of their own or left to gap filling.
         boustrophedon = itertools.product(("x", "y"), (True, False), (True, False))
         for axis, merge_branches, thin_cells in boustrophedon if "boustrophedon" in families else ():
-            sweeps, lanes, _ = self._sweep_axis(centres, reachable, axis, (pose.x, pose.y), merge_branches, thin_cells)
-            sweeps = self._drive_through(sweeps, (pose.x, pose.y), reachable)
-            plan = CoveragePlan(room, sweeps, self.traversable, reachable, cfg.swath, axis, len(lanes), lanes=lanes)
-            seconds = estimated_seconds(plan, (pose.x, pose.y), cfg)
-            coverage, overlap = ideal_run(plan, (pose.x, pose.y), grid, cfg.brush_radius)
-            candidates.append((1.0 - coverage, seconds * (1.0 + overlap), plan))
-        # Of the plans that leave (almost) no more floor unswept than the best one (or at most
-        # MISSED_ALLOWED), the quickest, each share of the floor it would clean twice counting as
-        # that much more time.
+            sweeps, lanes, _ = self._sweep_axis(centres, reachable, axis, start, merge_branches, thin_cells)
+            routes.append((axis, lanes, self._join(sweeps, start)))
         # Contour-parallel loops (contour.py): no lane changes, only corners and a step in per loop.
         for thin, smooth_out, nearest_first in CONTOUR_VARIANTS if "contour" in families else ():
-            sweeps = self._contour(centres, reachable, (pose.x, pose.y), thin, smooth_out, nearest_first)
-            sweeps = self._drive_through(sweeps, (pose.x, pose.y), reachable)
-            plan = CoveragePlan(room, sweeps, self.traversable, reachable, cfg.swath, "contour", 0)
-            seconds = estimated_seconds(plan, (pose.x, pose.y), cfg)
-            coverage, overlap = ideal_run(plan, (pose.x, pose.y), grid, cfg.brush_radius)
-            candidates.append((1.0 - coverage, seconds * (1.0 + overlap), plan))
-        if not candidates:
+            sweeps = self._contour(centres, reachable, start, thin, smooth_out, nearest_first)
+            routes.append(("contour", [], self._join(sweeps, start)))
+        if not routes:
             raise ValueError(f"no plan family to try among {families}; known: {PLAN_FAMILIES}")
-        fewest_missed = min(missed for missed, _, _ in candidates)
-        allowance = max(fewest_missed + 0.005, MISSED_ALLOWED)
-        best = min((c for c in candidates if c[0] <= allowance), key=lambda c: c[1])[2]
+
+        def scored(name: str, lanes: list[list[Vec2]], route: list[list[Vec2]], cut: bool) -> _Scored:
+            sweeps = self._drive_through(route, start, reachable, cut)
+            plan = CoveragePlan(room, sweeps, self.traversable, reachable, cfg.swath, name, len(lanes), lanes=lanes)
+            coverage, overlap = ideal_run(plan, start, grid, cfg.brush_radius)
+            return (1.0 - coverage, estimated_seconds(plan, start, cfg) * (1.0 + overlap), plan)
+
+        # Every plan as joined (corners rounded); the SHORTCUT_BEST most promising of them again
+        # with shortcuts taken (shortcuts.py), which is slower to find.
+        rough = [scored(*route, cut=False) for route in routes]
+        promising = sorted(range(len(routes)), key=lambda k: _rank(rough[k], rough))[:SHORTCUT_BEST]
+        candidates = [scored(*routes[k], cut=True) if k in promising else rough[k] for k in range(len(routes))]
+        best = min(candidates, key=lambda c: _rank(c, candidates))[2]
         best.candidates = [(plan.axis, 1.0 - missed, score) for missed, score, plan in candidates]
         unreachable = grid.room_mask(room) & (grid.cells == FREE) & ~reachable
         if unreachable.any():
@@ -185,11 +188,11 @@ class CoveragePlanner:
             )
         return best
 
-    def _drive_through(self, sweeps: list[list[Vec2]], start: Vec2, reachable: NDArray[np.bool_]) -> list[list[Vec2]]:
+    def _join(self, sweeps: list[list[Vec2]], start: Vec2) -> list[list[Vec2]]:
         """The sweeps in the order with the least travel between them a local search finds
         (ordering.py), joined into one route by the way the robot will drive between them
         (straight when clear, else A*), so the plan scored is the plan driven and the robot need
-        not stop between sweeps; then every corner rounded that can be at no cost of floor."""
+        not stop between sweeps."""
         joined: list[list[Vec2]] = []
         for sweep in shorter_order(sweeps, start):
             if not joined:
@@ -206,17 +209,32 @@ class CoveragePlanner:
                 continue
             joined[-1].extend(way[1:-1])
             joined[-1].extend(sweep)
-        radius = self.config.turn_radius
-        radii = (radius, radius / 2.0) if radius > 0 else ()
+        return joined
+
+    def _drive_through(
+        self, joined: list[list[Vec2]], start: Vec2, reachable: NDArray[np.bool_], cut: bool
+    ) -> list[list[Vec2]]:
+        """The joined route with (if `cut`) every shortcut taken and every corner rounded that
+        can be at no cost of floor."""
+        cfg = self.config
+        footprint = route_footprint(joined, start, self.grid, reachable, cfg.brush_radius)
+        if cut:
+            cost = TurnCost(cfg.cruise_speed, CORNER_S_PER_RAD, cfg.turn_in_place_above)
+            joined = [
+                shortcut(sweep, start if k == 0 else None, footprint, self._clear, cost)
+                for k, sweep in enumerate(joined)
+            ]
+        radii = (cfg.turn_radius, cfg.turn_radius / 2.0) if cfg.turn_radius > 0 else ()
         return round_free_corners(
             joined,
             start,
             self.grid,
             self.traversable,
             reachable,
-            self.config.brush_radius,
+            cfg.brush_radius,
             radii,
-            self.config.turn_in_place_above,
+            cfg.turn_in_place_above,
+            footprint,
         )
 
     def _clear(self, a: Vec2, b: Vec2) -> bool:
@@ -370,6 +388,19 @@ class CoveragePlanner:
         if current:
             sweeps.append(current)
         return CoveragePlan("spot", sweeps, self.traversable, reachable, cfg.swath, "spiral", 0)
+
+
+_Scored = tuple[float, float, "CoveragePlan"]  # (share of the floor missed, estimated s x (1 + overlap), plan)
+
+
+def _rank(candidate: _Scored, everyone: list[_Scored]) -> tuple[bool, float]:
+    """Plans that leave (almost) no more floor unswept than the best one (or at most
+    MISSED_ALLOWED) first, the quickest first, each share of the floor a plan would clean twice
+    counting as that much more time."""
+    fewest_missed = min(missed for missed, _, _ in everyone)
+    allowance = max(fewest_missed + 0.005, MISSED_ALLOWED)
+    missed, score, _ = candidate
+    return (missed > allowance, score)
 
 
 def _insert_cheapest(sweeps: list[list[Vec2]], extra: list[list[Vec2]], start: Vec2) -> list[list[Vec2]]:

@@ -55,7 +55,7 @@ def corner_arc(
     ]
 
 
-class _Footprint:
+class Footprint:
     """How many of the plan's segments sweep each fine cell (the brush's capsule around each)."""
 
     def __init__(self, grid: OccupancyGrid, reachable: NDArray[np.bool_], brush_radius: float, subdivide: int = 2):
@@ -93,6 +93,42 @@ class _Footprint:
         window = self.window(polyline)
         self.counts[window] += self.capsules(polyline, window)
 
+    def spans(self, polyline: list[Vec2]) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+        """For each cell, the first and last segment of `polyline` (a stretch of the plan) that
+        sweeps it: a cell whose segments all lie in a dropped run of them is swept by nothing else.
+        -1 for cells the rest of the plan sweeps too, and for cells the stretch does not sweep."""
+        lo = np.full(self.shape, len(polyline), dtype=np.int32)
+        hi = np.full(self.shape, -1, dtype=np.int32)
+        own = np.zeros(self.shape, dtype=np.int16)
+        for k, (a, b) in enumerate(itertools.pairwise(polyline)):
+            window = self.window([a, b])
+            swept = self.capsules([a, b], window) > 0
+            lo[window] = np.where(swept, np.minimum(lo[window], k), lo[window])
+            hi[window] = np.where(swept, k, hi[window])
+            own[window] += swept
+        lo[(self.counts > own) | (hi < 0)] = -1
+        hi[lo < 0] = -1
+        return lo, hi
+
+    def replace(self, before: list[Vec2], after: list[Vec2]) -> bool:
+        """Swap the stretch `before` of the plan for `after` if every reachable cell swept stays
+        swept; say whether it did."""
+        window = self.window([*before, *after])
+        counts = self.counts[window] - self.capsules(before, window) + self.capsules(after, window)
+        if ((self.counts[window] > 0) & (counts == 0) & self.reachable[window]).any():
+            return False
+        self.counts[window] = counts
+        return True
+
+
+def route_footprint(
+    sweeps: list[list[Vec2]], start: Vec2, grid: OccupancyGrid, reachable: NDArray[np.bool_], brush_radius: float
+) -> Footprint:
+    """The footprint of driving from `start` through all the sweeps, straight between them."""
+    footprint = Footprint(grid, reachable, brush_radius)
+    footprint.add([start, *(p for sweep in sweeps for p in sweep)])
+    return footprint
+
 
 def round_free_corners(
     sweeps: list[list[Vec2]],
@@ -103,14 +139,16 @@ def round_free_corners(
     brush_radius: float,
     radii: tuple[float, ...],
     sharp_above: float,
+    footprint: Footprint | None = None,
 ) -> list[list[Vec2]]:
     """`sweeps` with every corner sharper than `sharp_above` rad replaced by an arc of the largest
     of `radii` that stays on `traversable` cells and leaves no `reachable` floor cell unswept (the
-    path between sweeps counted as straight, as the ideal run drives it)."""
+    path between sweeps counted as straight, as the ideal run drives it). `footprint`, if given,
+    is these sweeps' own (route_footprint) and is kept up to date."""
     if not radii or not sweeps:
         return sweeps
-    footprint = _Footprint(grid, reachable, brush_radius)
-    footprint.add([start, *(p for sweep in sweeps for p in sweep)])
+    if footprint is None:
+        footprint = route_footprint(sweeps, start, grid, reachable, brush_radius)
     rounded: list[list[Vec2]] = []
     for sweep in sweeps:
         out = [sweep[0]]
@@ -126,7 +164,7 @@ def round_free_corners(
 
 
 def _free_arc(
-    footprint: _Footprint,
+    footprint: Footprint,
     grid: OccupancyGrid,
     traversable: NDArray[np.bool_],
     a: Vec2,
@@ -143,13 +181,7 @@ def _free_arc(
             continue
         if math.dist(arc[0], a) < 1e-6:  # the arc takes the whole leg in: no zero-length step
             arc = arc[1:]
-        # Only the floor near the corner can change: from the arc's first point, by the corner, to its last.
-        window = footprint.window([arc[0], b, arc[-1]])
-        after = footprint.counts[window] - footprint.capsules([a, b, c], window)
-        after += footprint.capsules([a, *arc, c], window)
-        lost = (footprint.counts[window] > 0) & (after == 0) & footprint.reachable[window]
-        if not lost.any():
-            footprint.counts[window] = after
+        if footprint.replace([a, b, c], [a, *arc, c]):
             return arc
     return None
 

@@ -20,7 +20,8 @@ LANES = ("boustrophedon",)  # these tests are about the lanes (the contour famil
 
 def _unjoined(monkeypatch):
     """Plans as their family made them, before the sweeps are joined into one route and rounded."""
-    monkeypatch.setattr(CoveragePlanner, "_drive_through", lambda self, sweeps, start, reachable: sweeps)
+    monkeypatch.setattr(CoveragePlanner, "_join", lambda self, sweeps, start: sweeps)
+    monkeypatch.setattr(CoveragePlanner, "_drive_through", lambda self, sweeps, start, reachable, cut: sweeps)
 
 
 def test_rectangle_is_covered_by_straight_lanes_along_its_long_side(monkeypatch):
