@@ -30,7 +30,7 @@ from llmos_robot.world.geometry import Vec2, wrap_angle
 
 SAMPLE = 0.08  # m between the places a shortcut may leave or rejoin the route
 REACH = 1.0  # m of route one shortcut may skip at most
-MIN_SAVING = 0.05  # s a shortcut must save to be worth a check
+MIN_SAVING = 0.02  # s a shortcut must save to be worth a check
 ROUNDS = 6
 
 
