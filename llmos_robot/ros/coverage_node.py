@@ -98,8 +98,10 @@ class CoverageNode(Node):
         self._cmd = self.create_publisher(TwistStamped if self.config.cmd_vel_stamped else Twist, "cmd_vel", 10)
         self._cleaned = self.create_publisher(OccupancyGridMsg, "coverage/cleaned", 1)
         pose_topic, self._read_pose = pose_reader(self.config.localisation, self.world.spawn)
-        self.create_subscription(OdometryMsg, pose_topic, self._on_pose, 10, callback_group=group)
-        self.create_subscription(LaserScan, "scan", self._on_scan, 10, callback_group=group)
+        # Depth 1 for the pose and the scan: steering wants the newest; a queue would only back up
+        # on a busy executor and have the robot steer by where it was.
+        self.create_subscription(OdometryMsg, pose_topic, self._on_pose, 1, callback_group=group)
+        self.create_subscription(LaserScan, "scan", self._on_scan, 1, callback_group=group)
         self.create_subscription(Bumper, "bumper", self._on_bumper, 10, callback_group=group)
         self.create_subscription(Interrupt, "interrupts", self._on_interrupt, 10, callback_group=group)
         self.create_service(Trigger, "~/pause", self._on_pause, callback_group=group)

@@ -61,8 +61,14 @@ class LocaliserNode(Node):
         self._applied: Pose2D | None = None  # the odometry pose the particles have been moved to
         self._waiting_scan: tuple[float, LaserScan] | None = None
         self.refused_poses = 0  # /initialpose messages off the free floor
+        self.scans_heard = 0
+        self.scans_weighed = 0  # fewer than heard: a scan waiting for odometry was replaced by a newer one
         self._publisher = self.create_publisher(OdometryMsg, "localised_pose", 10)
-        self.create_subscription(OdometryMsg, "odom", self._on_odom, 20)
+        # Depth 1: on a busy executor a deeper queue of /odom backs up (one message taken per
+        # wake-up, like every other subscription's), so the pose published lagged the robot by the
+        # whole queue (0.7 s in a one-process stack) and scans kept waiting for odometry that was
+        # that far behind: 2 in 3 were never weighed. Odometry is cumulative: the newest is enough.
+        self.create_subscription(OdometryMsg, "odom", self._on_odom, 1)
         self.create_subscription(LaserScan, "scan", self._on_scan, 5)
         self.create_subscription(PoseWithCovarianceStamped, "initialpose", self._on_initial_pose, 1)
         self.get_logger().info(
@@ -122,6 +128,7 @@ class LocaliserNode(Node):
         self._publisher.publish(out)
 
     def _on_scan(self, msg: LaserScan) -> None:
+        self.scans_heard += 1
         stamp = conv.time_from_msg(msg.header.stamp)
         if not self._odom_history or stamp > self._odom_history[-1][0]:
             self._waiting_scan = (stamp, msg)  # weighed when odometry reaches its instant
@@ -134,6 +141,7 @@ class LocaliserNode(Node):
         self.localiser.moved(odometry_delta(self._applied, odom))
         self._applied = odom
         ranges, angles = conv.scan_from_msg(msg)
+        self.scans_weighed += 1
         recoveries = self.localiser.recoveries
         try:
             self.localiser.observe(ranges, angles)
