@@ -94,7 +94,8 @@ class VisionNode(Node):
         self._interrupts = self.create_publisher(Interrupt, "interrupts", 10)
         self._memory = self.create_client(Remember, "memory/remember") if self.settings.remember else None
         pose_topic, self._read_pose = pose_reader(self.settings.localisation, self.world.spawn)
-        self.create_subscription(OdometryMsg, pose_topic, self._on_pose, 10)
+        # Depth 1: the newest pose; a backlog on a busy executor would place sightings where the robot was.
+        self.create_subscription(OdometryMsg, pose_topic, self._on_pose, 1)
         self.create_subscription(Image, "camera/image_raw", self._on_image, 2)
         self.get_logger().info(
             f"vision ready: camera {self.camera.width}x{self.camera.height}, localisation {self.settings.localisation}"
