@@ -16,7 +16,9 @@ gap-fill passes (along or across the lanes), each inserted where it adds the lea
 Both axes are planned. Every plan's sweeps are then reordered for less travel between them
 (ordering.py) and joined into one route by the ways between them (straight when clear, else A*
 on the traversable grid), and every corner that can be driven through as an arc at no cost of
-floor is (rounding.py).
+floor is (rounding.py). The SHORTCUT_BEST most promising plans are also cut straight wherever a
+stretch of route sweeps nothing the rest does not and the cut saves time (shortcuts.py: nested
+loops become a spiral), then rounded, and scored again.
 
 The other family is contour-parallel (contour.py): closed loops along the centre region's edge,
 then a swath further in, and around each piece of furniture, with no lane changes at all, only
