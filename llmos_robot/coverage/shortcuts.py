@@ -169,8 +169,8 @@ def _candidates(
             skipped = rejoin.along - leave.along
             if skipped > REACH:
                 break
-            if rejoin.segment == leave.segment or (rejoin.segment == leave.segment + 1 and not rejoin.vertex):
-                continue  # no vertex skipped: the route is already straight here
+            if rejoin.segment == leave.segment or (rejoin.segment == leave.segment + 1 and rejoin.vertex):
+                continue  # no vertex in between: the route is already straight here
             old = skipped / cost.cruise + turned[j + 1] - turned[i]
             direction = math.atan2(rejoin.point[1] - leave.point[1], rejoin.point[0] - leave.point[0])
             new = math.dist(leave.point, rejoin.point) / cost.cruise

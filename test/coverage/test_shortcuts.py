@@ -102,3 +102,15 @@ def test_floor_only_a_stretch_sweeps_keeps_that_stretch():
     cut = _cut(grid, traversable, reachable, route)
     assert (2.0, 1.5) not in cut
     assert sum(math.dist(a, b) for a, b in itertools.pairwise(cut)) == 2.0
+
+
+def test_a_corner_of_two_gentle_bends_is_cut_where_its_outside_is_no_floor_of_its_own():
+    grid = grid_from_rooms({"room": [(0.5, 0.5, 4.5, 3.5)]})
+    traversable = inflate(grid, CONFIG.clearance)
+    turn = math.radians(40)  # a stop and a turn on the spot; cut across, two bends of ~20 degrees
+    route = [(1.0, 1.5), (2.0, 1.5), (2.0 + math.cos(turn), 1.5 + math.sin(turn))]
+    assert _sharp_turns(route) == 1
+    nothing = np.zeros(grid.shape, dtype=bool)
+    cut = _cut(grid, traversable, nothing, route)
+    assert _sharp_turns(cut) == 0
+    assert _seconds(cut) < _seconds(route) - 0.2
