@@ -66,6 +66,9 @@ def shortcut(
     """`route` with every stretch cut straight that can be at no cost of floor (`footprint` kept
     up to date); `clear(a, b)` says whether the robot may drive straight from a to b; the route
     is entered heading from `arriving_from` (None: any heading)."""
+    # A shortcut refused stays refused in later rounds: the rest of the route only sweeps less
+    # as shortcuts are taken (re-checking them all made up most of the time).
+    refused: set[tuple[Vec2, Vec2]] = set()
     for _ in range(ROUNDS):
         places = _places(route)
         at_stake = _AtStake(footprint, route)
@@ -73,16 +76,19 @@ def shortcut(
         busy: set[int] = set()
         for _saving, i, j in _candidates(route, places, arriving_from, cost):
             first, last = places[i].segment, places[j].segment
-            if any(k in busy for k in range(first, last + 1)):
-                continue
             leave, rejoin = places[i].point, places[j].point
+            if (leave, rejoin) in refused or any(k in busy for k in range(first, last + 1)):
+                continue
             before = route[first : last + 2]
             after = _dedupe([route[first], leave, rejoin, *route[last + 1 : last + 2]])
             # Floor only the skipped segments sweep must be swept by what replaces them (a quick
             # test first; the footprint's is exact).
-            if not _swept_by(after, at_stake.cells(first, last), footprint.radius):
-                continue
-            if not clear(leave, rejoin) or not footprint.replace(before, after):
+            if (
+                not _swept_by(after, at_stake.cells(first, last), footprint.radius)
+                or not clear(leave, rejoin)
+                or not footprint.replace(before, after)
+            ):
+                refused.add((leave, rejoin))
                 continue
             taken.append((first, last, leave, rejoin))
             busy.update(range(first, last + 1))
