@@ -4,7 +4,9 @@ The way from one sweep to the next costs time and, with the brush down, re-sweep
 loop (first point = last) can be entered anywhere and is left where it was entered; an open
 sweep can be driven either way. So the cost of an order is found by entering each sweep at its
 point nearest where the last one ended. Starting from the order the plan family chose, each
-sweep is moved to wherever in the order shortens the total (or-opt) until no move does.
+sweep is moved to wherever in the order shortens the total (or-opt), and (for plans of a few
+dozen sweeps) every run of consecutive sweeps is tried in reverse order (2-opt), until no move
+does.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from numpy.typing import NDArray
 from llmos_robot.world.geometry import Vec2
 
 ROUNDS = 4  # passes over every sweep at most; each one that improves nothing ends the search
+REVERSE_UP_TO = 30  # sweeps: plans with no more also have every run of sweeps tried the other way round
 
 
 class _Sweep:
@@ -97,6 +100,13 @@ def shorter_order(plan_sweeps: list[list[Vec2]], start: Vec2) -> list[list[Vec2]
                 if length < best - 1e-6:
                     order, best, improved = candidate, length, True
                     break
+        if len(order) <= REVERSE_UP_TO:
+            for first in range(len(order) - 1):
+                for end in range(first + 2, len(order) + 1):
+                    candidate = [*order[:first], *reversed(order[first:end]), *order[end:]]
+                    length = between_length(sweeps, candidate, start)
+                    if length < best - 1e-6:
+                        order, best, improved = candidate, length, True
         if not improved:
             break
     driven: list[list[Vec2]] = []

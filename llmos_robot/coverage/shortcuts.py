@@ -10,7 +10,9 @@ a straight segment when that
     around every segment, counted per 2.5 cm cell, as rounding.py does), and
   - saves time by the planner's estimate: metres at cruise speed, plus `corner_cost` seconds per
     radian of every turn sharper than `sharp` (a stop and a turn on the spot); gentler bends are
-    driven through.
+    driven through. The planner may allow each shortcut to cost up to `slower_allowed` seconds:
+    a shortcut always shortens the route, so less floor is swept twice (the planner's score of
+    the whole plan judges whether that was worth it).
 The places a shortcut may leave and rejoin the route are every SAMPLE metres along it. The
 shortcuts that save most are taken first, in rounds until none is left.
 """
@@ -42,6 +44,9 @@ class TurnCost:
     cruise: float
     per_rad: float
     sharp: float
+    # s a shortcut may cost by this estimate and still be taken (0: it must save MIN_SAVING): a
+    # shorter route sweeps less floor twice.
+    slower_allowed: float = 0.0
 
     def turn(self, angle: float) -> float:
         angle = abs(angle)
@@ -168,6 +173,7 @@ def _candidates(
     at = [turn_cost(heading_in(p), heading_out(p)) if p.vertex else 0.0 for p in places]
     turned = list(itertools.accumulate(at, initial=0.0))
     found: list[tuple[float, int, int]] = []
+    threshold = -cost.slower_allowed if cost.slower_allowed > 0 else MIN_SAVING
     for i, leave in enumerate(places):
         h_in = heading_in(leave)
         for j in range(i + 2, len(places)):
@@ -181,7 +187,7 @@ def _candidates(
             direction = math.atan2(rejoin.point[1] - leave.point[1], rejoin.point[0] - leave.point[0])
             new = math.dist(leave.point, rejoin.point) / cost.cruise
             new += turn_cost(h_in, direction) + turn_cost(direction, heading_out(rejoin))
-            if old - new >= MIN_SAVING:
+            if old - new >= threshold:
                 found.append((old - new, i, j))
     found.sort(reverse=True)
     return found

@@ -114,3 +114,23 @@ def test_a_corner_of_two_gentle_bends_is_cut_where_its_outside_is_no_floor_of_it
     cut = _cut(grid, traversable, nothing, route)
     assert _sharp_turns(cut) == 0
     assert _seconds(cut) < _seconds(route) - 0.2
+
+
+def test_a_shorter_way_across_a_u_turn_is_taken_only_when_the_planner_allows_a_slower_one():
+    grid = grid_from_rooms({"room": [(0.5, 0.5, 4.5, 3.5)]})
+    traversable = inflate(grid, CONFIG.clearance)
+    floor = (grid.cells == FREE) & (grid.room_ids == 0)
+    # Two lanes joined by a half circle of gentle bends: driven through, no stop. Only the lanes'
+    # floor is to be cleaned, so straight across the U sweeps all of it on up to 0.34 m less
+    # route, but with two stops and turns.
+    u_turn = [(3.0 + 0.3 * math.sin(k * math.pi / 12), 1.3 - 0.3 * math.cos(k * math.pi / 12)) for k in range(13)]
+    route = [(1.0, 1.0), *u_turn, (1.0, 1.6)]
+    reachable = (_swept(grid, [(1.0, 1.0), (3.0, 1.0)]) | _swept(grid, [(3.0, 1.6), (1.0, 1.6)])) & floor
+    footprint = route_footprint([route], route[0], grid, reachable, BRUSH)
+    assert _cut(grid, traversable, reachable, route) == route  # slower by the estimate: kept
+    lenient = TurnCost(COST.cruise, COST.per_rad, COST.sharp, slower_allowed=0.5)
+    cut = shortcut(route, None, footprint, lambda a, b: on_cells(traversable, grid, [a, b]), lenient)
+    length = sum(math.dist(a, b) for a, b in itertools.pairwise(cut))
+    assert length < sum(math.dist(a, b) for a, b in itertools.pairwise(route)) - 0.2
+    assert not (reachable & ~_swept(grid, cut)).any()
+    assert on_cells(traversable, grid, cut)
