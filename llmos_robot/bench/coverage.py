@@ -10,17 +10,18 @@ U-turns any straight-lane robot that turns on the spot must make (`lower_bound_w
 and the plan it drove (`plan`: family, ideal-robot estimate, every candidate's score), drawn
 in out/bench/plan-<room>.png.
 
-Measured 2026-11 (bench JSON in out/bench/bench-coverage.json), contour loops won every room:
-bathroom 99.3% / 13.9% overlap / 1.32x, kitchen 99.3% / 20.0% / 1.38x, hallway 99.6% / 13.9% /
-1.25x, bedroom 99.5% / 15.6% / 1.29x, living room 99.1% / 33.9% / 1.54x; no collisions. Every
-goal is met in the hallway. What limits them:
-- time: the path alone, at cruise speed, is 1.07-1.27x the bound (beyond the bound: where loops
+Measured 2026-11 (bench JSON in out/bench-coverage.json), contour loops won every room:
+bathroom 99.3% / 11.1% overlap / 1.27x, kitchen 99.3% / 13.0% / 1.24x, hallway 99.4% / 12.4% /
+1.22x, bedroom 99.6% / 14.1% / 1.26x, living room 99.0% / 23.8% / 1.38x; no collisions. Every
+goal is met in four rooms; the living room misses overlap and time. What limits them:
+- time: the path alone, at cruise speed, is 1.03-1.15x the bound (beyond the bound: where loops
   meet between furniture and the ways between sweeps); then turning on the spot at 1.8 rad/s at
-  every corner that cannot be driven through as an arc without leaving floor (rounding.py), down
-  to 0.7 rad short of the way on: 18 s in the bathroom;
-- overlap: neighbouring loops overlap 3 cm in 31 cm by design (~10%); between furniture the loops
-  of different edges meet and leave strips narrower than a swath, whose gap fills and the ways
-  between them add the rest (kitchen, living room), and dead-end strips are swept in and out.
+  every corner that cannot be cut (shortcuts.py) or driven through as an arc (rounding.py)
+  without leaving floor, down to 0.7 rad short of the way on: 16.5 s in the bathroom;
+- overlap: neighbouring loops overlap 3 cm in 31 cm by design (~10%); in the living room three
+  small islands (a coffee table's leg pairs, a person) make rings that meet each other and the
+  walls' loops along long seams, and each piece needs a way in and out; dead-end strips are swept
+  in and out.
 Lanes lose on time: a lane change at a wall is two stops and quarter turns (`uturn_seconds`).
 """
 
