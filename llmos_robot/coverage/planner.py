@@ -20,7 +20,7 @@ on the traversable grid), and every corner that can be driven through as an arc 
 floor is (rounding.py). The SHORTCUT_BEST most promising plans are also cut straight wherever a
 stretch of route sweeps nothing the rest does not and the cut costs no more than
 SHORTCUT_SLOWER_ALLOWED by the estimate (shortcuts.py: nested loops become a spiral), then
-rounded, and scored again. Sweeps are reordered by or-opt, then 2-opt (ordering.py).
+rounded, and scored again.
 
 The other family is contour-parallel (contour.py): closed loops along the centre region's edge,
 then a swath further in, and around each piece of furniture, with no lane changes at all, only
