@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from llmos_robot.coverage.config import DEFAULT_CONFIG, ROBOT_RADIUS, CoverageConfig
 from llmos_robot.coverage.follower import RouteFollower, within_wheels
+from llmos_robot.coverage.masks import without_repeats
 from llmos_robot.coverage.obstacles import ObstacleSensor, distance_ahead
 from llmos_robot.coverage.paths import NoPathError, _line_clear, plan_path
 from llmos_robot.coverage.planner import CoveragePlan, CoveragePlanner
@@ -361,7 +362,7 @@ class DriveJob:
             piece.append(point)
         if piece:
             pieces.append(piece)
-        return [_Leg(_dedupe(p), leg.sweep) for p in pieces if p]
+        return [_Leg(without_repeats(p, 1e-6), leg.sweep) for p in pieces if p]
 
     def _point_free(self, point: Vec2, free: NDArray[np.bool_]) -> bool:
         cell = self.grid.cell_of(*point)
@@ -490,14 +491,6 @@ def go_to_job(
 
 def _length(points: list[Vec2]) -> float:
     return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
-
-
-def _dedupe(points: list[Vec2]) -> list[Vec2]:
-    out: list[Vec2] = []
-    for p in points:
-        if not out or math.dist(out[-1], p) > 1e-6:
-            out.append(p)
-    return out
 
 
 def _say_duration(seconds: float) -> str:

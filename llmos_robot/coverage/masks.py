@@ -10,6 +10,16 @@ from numpy.typing import NDArray
 GridCell = tuple[int, int]
 
 
+def without_repeats(points: list[tuple[float, float]], tolerance: float = 1e-9) -> list[tuple[float, float]]:
+    """The points less each one within `tolerance` of the one kept before it (a zero-length
+    step has no heading, and would read as a corner)."""
+    out: list[tuple[float, float]] = []
+    for p in points:
+        if not out or math.dist(out[-1], p) > tolerance:
+            out.append(p)
+    return out
+
+
 def disc_offsets(radius: float, resolution: float) -> NDArray[np.int_]:
     """(n, 2) row/col offsets of the cells whose centres lie within `radius` of a cell's centre."""
     reach = math.floor(radius / resolution)

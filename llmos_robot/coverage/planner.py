@@ -54,7 +54,7 @@ from llmos_robot.coverage.cells import (
 from llmos_robot.coverage.config import DEFAULT_CONFIG, CoverageConfig
 from llmos_robot.coverage.contour import contour_sweeps
 from llmos_robot.coverage.follower import bend_speed
-from llmos_robot.coverage.masks import GridCell, connected_from, dilate
+from llmos_robot.coverage.masks import GridCell, connected_from, dilate, without_repeats
 from llmos_robot.coverage.masks import simplify_path as _simplify
 from llmos_robot.coverage.ordering import shorter_order
 from llmos_robot.coverage.paths import NoPathError, inflate, plan_path
@@ -582,16 +582,8 @@ def _along_edge(cell: Cell, a: LanePoint, b: LanePoint, at_first: bool, mask: ND
         path.append((float(row), end))
         column = end
     path.append(b)
-    kept = _simplify(_dedupe_points(path), mask, EDGE_TOLERANCE)
+    kept = _simplify(without_repeats(path), mask, EDGE_TOLERANCE)
     return kept[1:-1]
-
-
-def _dedupe_points(points: list[LanePoint]) -> list[LanePoint]:
-    out: list[LanePoint] = []
-    for p in points:
-        if not out or math.dist(out[-1], p) > 1e-9:
-            out.append(p)
-    return out
 
 
 def _polyline_cover(shape: tuple[int, int], points: list[LanePoint], radius: float) -> NDArray[np.bool_]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from llmos_robot.coverage.masks import without_repeats
 from llmos_robot.coverage.rounding import Footprint
 from llmos_robot.world.geometry import Vec2, wrap_angle
 
@@ -85,7 +86,7 @@ def shortcut(
             if (leave, rejoin) in refused or any(k in busy for k in range(first, last + 1)):
                 continue
             before = route[first : last + 2]
-            after = _dedupe([route[first], leave, rejoin, *route[last + 1 : last + 2]])
+            after = without_repeats([route[first], leave, rejoin, *route[last + 1 : last + 2]])
             # Floor only the skipped segments sweep must be swept by what replaces them (a quick
             # test first; the footprint's is exact).
             if (
@@ -201,12 +202,4 @@ def _apply(route: list[Vec2], taken: list[tuple[int, int, Vec2, Vec2]]) -> list[
         out.extend([leave, rejoin])
         k = last + 1
     out.extend(route[k:])
-    return _dedupe(out)
-
-
-def _dedupe(points: list[Vec2]) -> list[Vec2]:
-    out: list[Vec2] = []
-    for p in points:
-        if not out or math.dist(out[-1], p) > 1e-9:
-            out.append(p)
-    return out
+    return without_repeats(out)
