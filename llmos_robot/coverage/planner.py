@@ -85,7 +85,7 @@ PLAN_FAMILIES = ("boustrophedon", "contour")
 # swept twice (house sim: overlap -1.2 points in the kitchen, -1.1 in the living room, +0.3 in the
 # bathroom).
 SHORTCUT_SLOWER_ALLOWED = 0.5
-SHORTCUT_BEST = 3  # plans tried again with shortcuts (the most promising as joined)
+SHORTCUT_BEST = 2  # plans tried again with shortcuts (the most promising as joined; 3 chose the same in the house)
 SHARP_TURN = 0.35  # rad: a corner sharper than this is a stop-and-turn (the follower's default)
 
 
