@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from llmos_robot.coverage.masks import project_on_segment as _project
 from llmos_robot.coverage.masks import segment_clear as _clear
 from llmos_robot.coverage.masks import simplify_path as _simplify
+from llmos_robot.coverage.masks import without_repeats
 
 Point = tuple[float, float]  # (row, column), cell units
 
@@ -278,7 +279,7 @@ def _start_loop_at(loop: list[Point], here: Point) -> list[Point]:
     _, index, point = _nearest_on_loop(loop, here)
     rotated = loop[index + 1 :] + loop[: index + 1]
     path = [point, *rotated, point]
-    return [p for i, p in enumerate(path) if i == 0 or math.dist(p, path[i - 1]) > 1e-6]
+    return without_repeats(path, 1e-6)
 
 
 def _is_thin(piece: _Piece, thin_below: float) -> bool:

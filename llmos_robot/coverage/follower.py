@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from llmos_robot.coverage.masks import without_repeats
 from llmos_robot.world.geometry import Pose2D, Vec2, wrap_angle
 
 
@@ -140,7 +141,7 @@ class RouteFollower:
         rotate_until: float | None = None,
     ) -> None:
         # A repeated point is a zero-length leg whose heading is meaningless: it would read as a corner.
-        self.points = [p for i, p in enumerate(points) if i == 0 or math.dist(p, points[i - 1]) > 1e-6]
+        self.points = without_repeats(points, 1e-6)
         self.speed = speed
         self.max_angular = max_angular
         self.lookahead = lookahead

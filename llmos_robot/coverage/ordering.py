@@ -16,6 +16,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from llmos_robot.coverage.masks import without_repeats
 from llmos_robot.world.geometry import Vec2
 
 ROUNDS = 4  # passes over every sweep at most; each one that improves nothing ends the search
@@ -59,7 +60,7 @@ class _Sweep:
             return list(reversed(self.points))
         ring = self.points[:-1]
         path = [point, *ring[index + 1 :], *ring[: index + 1], point]
-        return [p for i, p in enumerate(path) if i == 0 or math.dist(p, path[i - 1]) > 1e-6]
+        return without_repeats(path, 1e-6)
 
     def exit(self, here: Vec2) -> Vec2:
         _, point, index = self.entry(here)
