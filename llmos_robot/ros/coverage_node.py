@@ -22,7 +22,10 @@ Parameters (config/coverage.yaml): world, localisation ("odometry" | "map" | "gr
   (brush_radius, lane_overlap, clearance, cruise_speed, ...).
 
 The control step runs on each pose message (throttled to `control_rate` in the node's clock, so
-it keeps pace with a simulator running faster than real time). With "odometry" the pose drifts
+it keeps pace with a simulator running faster than real time). One goal at a time: a goal that
+arrives while another is planning or running is refused, and so is one while an emergency stop
+holds. A room is planned on a worker thread (a few seconds), so pose and interrupt callbacks go
+on meanwhile and a cancel answers at once. With "odometry" the pose drifts
 with wheel slip; "map" reads the localiser's pose; in simulation "ground_truth" reads the true pose.
 """
 
@@ -32,6 +35,8 @@ import dataclasses
 import math
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +57,9 @@ from std_srvs.srv import Trigger
 
 from llmos_robot.coverage.config import CoverageConfig
 from llmos_robot.coverage.heatmap import render_heatmap
-from llmos_robot.coverage.job import DriveJob, Feedback, JobResult, Outcome, Sense
+from llmos_robot.coverage.job import DriveJob, Feedback, JobResult, Outcome, Sense, clean_job
 from llmos_robot.coverage.planner import CoveragePlanner
-from llmos_robot.coverage.session import start_clean, start_go_to
+from llmos_robot.coverage.session import plan_clean, start_go_to
 from llmos_robot.ros import conversions as conv
 from llmos_robot.ros import coverage_conversions as cconv
 from llmos_robot.ros.node_main import run_node
@@ -86,6 +91,9 @@ class CoverageNode(Node):
         self._lock = threading.RLock()
         self._job: DriveJob | None = None
         self._job_kind = ""
+        self._busy = False  # a goal is accepted and not yet answered (planning or running)
+        # One worker plans; a plan abandoned by a cancel finishes there and is dropped.
+        self._planning = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coverage-plan")
         self._pose: Pose2D | None = None
         self._scan: tuple[NDArray[np.float32], NDArray[np.float64]] | None = None
         self._bumper = (False, 0.0)
@@ -275,11 +283,15 @@ class CoverageNode(Node):
     # ------------------------------------------------------------------ actions
 
     def _accept_goal(self, goal: object) -> GoalResponse:
+        """Accept a goal only when idle, and reserve the robot for it (released when it is answered)."""
         with self._lock:
-            busy = self._job is not None and not self._job.finished
-        if busy:
-            self.get_logger().warning("refused a new goal: a job is already running (cancel it first)")
-            return GoalResponse.REJECT
+            if self._busy:
+                self.get_logger().warning("refused a new goal: a job is already running (cancel it first)")
+                return GoalResponse.REJECT
+            if Interrupt.ESTOP in self._held_by:
+                self.get_logger().warning("refused a new goal: the emergency stop is on")
+                return GoalResponse.REJECT
+            self._busy = True
         return GoalResponse.ACCEPT
 
     def _wait_for_pose(self, timeout: float = 5.0) -> Pose2D | None:
@@ -289,6 +301,13 @@ class CoverageNode(Node):
         return self._pose
 
     def _execute_clean(self, goal_handle: ServerGoalHandle) -> Clean.Result:
+        try:
+            return self._clean(goal_handle)
+        finally:
+            with self._lock:
+                self._busy = False
+
+    def _clean(self, goal_handle: ServerGoalHandle) -> Clean.Result:
         request = cconv.clean_request_from_goal(goal_handle.request)
         pose = self._wait_for_pose()
         if pose is None:
@@ -296,15 +315,20 @@ class CoverageNode(Node):
             return cconv.clean_result_to_msg(JobResult(Outcome.REFUSED, "I don't know where I am (no pose yet)."))
         # Planning a room takes a few seconds: say so rather than sit at 0% "cleaning".
         goal_handle.publish_feedback(cconv.clean_feedback_to_msg(Feedback("planning", 0.0, 0.0, 0.0, 0.0)))
-        with self._lock:
-            started = start_clean(
-                self.world, CoveragePlanner(self.grid, self.config.coverage), request, pose, self._now()
-            )
-            if isinstance(started, DriveJob):
-                self._job, self._job_kind = started, "clean"
+        planner = CoveragePlanner(self.grid, self.config.coverage)
+        plan = self._planned(goal_handle, lambda: plan_clean(self.world, planner, request, pose))
+        # The job starts (and its clock runs) once the plan is ready.
+        started = self._started(
+            goal_handle,
+            "clean",
+            lambda: plan if isinstance(plan, JobResult) else clean_job(planner, plan, self._now(), planner.config),
+        )
         if isinstance(started, JobResult):
             self.get_logger().info(started.sentence)
-            goal_handle.abort()
+            if goal_handle.is_cancel_requested:
+                goal_handle.canceled()
+            else:
+                goal_handle.abort()
             return cconv.clean_result_to_msg(started)
         result = self._run(
             goal_handle,
@@ -321,19 +345,31 @@ class CoverageNode(Node):
         return cconv.clean_result_to_msg(result)
 
     def _execute_go_to(self, goal_handle: ServerGoalHandle) -> GoTo.Result:
+        try:
+            return self._go_to(goal_handle)
+        finally:
+            with self._lock:
+                self._busy = False
+
+    def _go_to(self, goal_handle: ServerGoalHandle) -> GoTo.Result:
         place, goal = cconv.go_to_goal_from_msg(goal_handle.request)
         pose = self._wait_for_pose()
         if pose is None:
             goal_handle.abort()
             return cconv.go_to_result_to_msg(JobResult(Outcome.REFUSED, "I don't know where I am (no pose yet)."))
-        with self._lock:
-            started = start_go_to(
-                self.world, CoveragePlanner(self.grid, self.config.coverage), place, goal, pose, self._now()
-            )
-            if isinstance(started, DriveJob):
-                self._job, self._job_kind = started, "go_to"
+        planner = CoveragePlanner(self.grid, self.config.coverage)
+        started = self._started(
+            goal_handle,
+            "go_to",
+            lambda: self._planned(
+                goal_handle, lambda: start_go_to(self.world, planner, place, goal, pose, self._now())
+            ),
+        )
         if isinstance(started, JobResult):
-            goal_handle.abort()
+            if goal_handle.is_cancel_requested:
+                goal_handle.canceled()
+            else:
+                goal_handle.abort()
             return cconv.go_to_result_to_msg(started)
 
         def feedback() -> None:
@@ -342,6 +378,34 @@ class CoverageNode(Node):
             goal_handle.publish_feedback(cconv.go_to_feedback_to_msg(remaining, started.elapsed(now)))
 
         return cconv.go_to_result_to_msg(self._run(goal_handle, started, feedback))
+
+    def _planned(self, goal_handle: ServerGoalHandle, plan: Callable[[], Any]) -> Any:
+        """`plan()` run on the planning worker, without holding the node's lock; a JobResult saying
+        so if the goal is cancelled first (the plan is then dropped when it is ready)."""
+        future = self._planning.submit(plan)
+        while not future.done():
+            if goal_handle.is_cancel_requested or not rclpy.ok(context=self.context):
+                return JobResult(Outcome.CANCELLED, "I stopped before I started: the job was cancelled.")
+            time.sleep(POLL_PERIOD)
+        return future.result()
+
+    def _started(
+        self, goal_handle: ServerGoalHandle, kind: str, make: Callable[[], DriveJob | JobResult]
+    ) -> DriveJob | JobResult:
+        """The job `make()` returns, now the one the pose callbacks drive, unless the goal was
+        cancelled or the emergency stop went on meanwhile; a person in the way holds it paused."""
+        started = make()
+        if not isinstance(started, DriveJob):
+            return started
+        with self._lock:
+            if goal_handle.is_cancel_requested:
+                return JobResult(Outcome.CANCELLED, "I stopped before I started: the job was cancelled.")
+            if Interrupt.ESTOP in self._held_by:
+                return JobResult(Outcome.CANCELLED, "I didn't start: the emergency stop is on.")
+            if self._held_by:
+                started.pause(self._now())
+            self._job, self._job_kind = started, kind
+        return started
 
     def _run(self, goal_handle: ServerGoalHandle, job: DriveJob, feedback: Any) -> JobResult:
         """Wait for the job (driven by pose messages), relaying cancel requests and feedback."""
@@ -369,6 +433,10 @@ class CoverageNode(Node):
             goal_handle.abort()
         self.get_logger().info(result.sentence)
         return result
+
+    def shutdown(self) -> None:
+        """Drop plans not yet started (called before the node is destroyed)."""
+        self._planning.shutdown(wait=False, cancel_futures=True)
 
 
 def main(args: list[str] | None = None) -> None:

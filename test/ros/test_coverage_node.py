@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -11,6 +12,7 @@ from rclpy.action import ActionClient
 from rclpy.parameter import Parameter
 from std_srvs.srv import Trigger
 
+from llmos_robot.coverage.planner import CoveragePlanner
 from llmos_robot.ros.coverage_node import CoverageNode
 from llmos_robot.ros.sim_node import SimNode
 
@@ -122,6 +124,42 @@ def test_spot_clean_publishes_progress_pauses_resumes_and_cancels_at_once(ros):
     assert 0.0 < result.coverage < 1.0
     assert result.duration_s > 0 and result.path_length_m > 0
     assert "stopped" in result.sentence
+
+
+def test_while_it_plans_the_node_refuses_a_second_goal_keeps_its_pose_and_answers_a_cancel(ros, monkeypatch):
+    # A plan that takes as long as the test wants: until `release` is set.
+    release = threading.Event()
+    plan_spot = CoveragePlanner.plan_spot
+
+    def held(self, *args, **kwargs):
+        release.wait(60.0)
+        return plan_spot(self, *args, **kwargs)
+
+    monkeypatch.setattr(CoveragePlanner, "plan_spot", held)
+    sim, coverage = start(ros)
+    client = ActionClient(ros.node("planning_client"), Clean, "/coverage/clean")
+    goal = Clean.Goal(room="", spot_x=5.0, spot_y=5.0, spot_radius=0.4)
+    feedback = []
+    try:
+        handle = send(ros, client, goal, feedback=lambda msg: feedback.append(msg.feedback))
+        assert ros.wait_for(lambda: feedback and feedback[0].state == "planning", timeout=10)
+
+        assert not wait_future(ros, client.send_goal_async(goal)).accepted  # one job at a time
+        heard = coverage._last_pose_stamp  # the pose callbacks carry on while it plans
+        assert ros.wait_for(lambda: coverage._last_pose_stamp > heard + 0.5, timeout=10)
+
+        wait_future(ros, handle.cancel_goal_async())
+        result = wait_future(ros, handle.get_result_async(), timeout=10).result
+        assert not release.is_set()  # answered while the plan was still being made
+        assert result.outcome == Clean.Result.OUTCOME_CANCELLED
+        assert "before I started" in result.sentence
+        assert sim.sim.true_pose().distance_to(sim.sim.spawn) < 0.02
+
+        again = send(ros, client, goal)  # free for the next goal (asserts it is accepted)
+    finally:
+        release.set()
+    wait_future(ros, again.cancel_goal_async())
+    assert wait_future(ros, again.get_result_async(), timeout=30).result.outcome == Clean.Result.OUTCOME_CANCELLED
 
 
 def test_conversions_round_trip_results_and_encode_the_cleaned_grid(house_grid):
