@@ -1,9 +1,9 @@
-"""The demo on the embedded default: the simulated robot tours the house over ROS topics.
+"""`llmos-robot demo --tour`: the simulated robot tours the house over ROS topics, no speech.
 
 Brings up the `sim` node (MuJoCo, paced at `speed` x real time) and the `tour` node in one
 process, lets the tour drive from place to place through /cmd_vel and /odom, records the true
 path from /sim/ground_truth, and writes a PNG of the path over the map and a JSON report.
-(The spoken-command story joins here as speech, kernel and coverage arrive.)
+The spoken-command story (`llmos-robot demo`) is story.py.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def run_demo(world_path: Path | None, out: Path, speed: float) -> int:
             parameter_overrides=[
                 Parameter("world", value=str(world.sdf_path)),
                 Parameter("use_sim_time", value=True),
-                Parameter("localisation", value="ground_truth"),  # no localiser yet: see tour_node
+                Parameter("localisation", value="ground_truth"),  # as the embedded stack does (bringup.py)
             ]
         )
         recorder = rclpy.create_node("demo_recorder")
