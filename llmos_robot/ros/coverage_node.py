@@ -301,11 +301,7 @@ class CoverageNode(Node):
         return self._pose
 
     def _execute_clean(self, goal_handle: ServerGoalHandle) -> Clean.Result:
-        try:
-            return self._clean(goal_handle)
-        finally:
-            with self._lock:
-                self._busy = False
+        return self._then_free(self._clean, goal_handle)
 
     def _clean(self, goal_handle: ServerGoalHandle) -> Clean.Result:
         request = cconv.clean_request_from_goal(goal_handle.request)
@@ -325,10 +321,7 @@ class CoverageNode(Node):
         )
         if isinstance(started, JobResult):
             self.get_logger().info(started.sentence)
-            if goal_handle.is_cancel_requested:
-                goal_handle.canceled()
-            else:
-                goal_handle.abort()
+            _not_started(goal_handle)
             return cconv.clean_result_to_msg(started)
         result = self._run(
             goal_handle,
@@ -345,11 +338,7 @@ class CoverageNode(Node):
         return cconv.clean_result_to_msg(result)
 
     def _execute_go_to(self, goal_handle: ServerGoalHandle) -> GoTo.Result:
-        try:
-            return self._go_to(goal_handle)
-        finally:
-            with self._lock:
-                self._busy = False
+        return self._then_free(self._go_to, goal_handle)
 
     def _go_to(self, goal_handle: ServerGoalHandle) -> GoTo.Result:
         place, goal = cconv.go_to_goal_from_msg(goal_handle.request)
@@ -366,10 +355,7 @@ class CoverageNode(Node):
             ),
         )
         if isinstance(started, JobResult):
-            if goal_handle.is_cancel_requested:
-                goal_handle.canceled()
-            else:
-                goal_handle.abort()
+            _not_started(goal_handle)
             return cconv.go_to_result_to_msg(started)
 
         def feedback() -> None:
@@ -378,6 +364,14 @@ class CoverageNode(Node):
             goal_handle.publish_feedback(cconv.go_to_feedback_to_msg(remaining, started.elapsed(now)))
 
         return cconv.go_to_result_to_msg(self._run(goal_handle, started, feedback))
+
+    def _then_free(self, execute: Callable[[ServerGoalHandle], Any], goal_handle: ServerGoalHandle) -> Any:
+        """`execute(goal_handle)`; the robot is free for the next goal once it has answered."""
+        try:
+            return execute(goal_handle)
+        finally:
+            with self._lock:
+                self._busy = False
 
     def _planned(self, goal_handle: ServerGoalHandle, plan: Callable[[], Any]) -> Any:
         """`plan()` run on the planning worker, without holding the node's lock; a JobResult saying
@@ -437,6 +431,14 @@ class CoverageNode(Node):
     def shutdown(self) -> None:
         """Drop plans not yet started (called before the node is destroyed)."""
         self._planning.shutdown(wait=False, cancel_futures=True)
+
+
+def _not_started(goal_handle: ServerGoalHandle) -> None:
+    """End a goal whose job never started: cancelled if that was asked, else aborted."""
+    if goal_handle.is_cancel_requested:
+        goal_handle.canceled()
+    else:
+        goal_handle.abort()
 
 
 def main(args: list[str] | None = None) -> None:
