@@ -22,11 +22,12 @@ Parameters (config/coverage.yaml): world, localisation ("odometry" | "map" | "gr
   (brush_radius, lane_overlap, clearance, cruise_speed, ...).
 
 The control step runs on each pose message (throttled to `control_rate` in the node's clock, so
-it keeps pace with a simulator running faster than real time). One goal at a time: a goal that
-arrives while another is planning or running is refused, and so is one while an emergency stop
-holds. A room is planned on a worker thread (a few seconds), so pose and interrupt callbacks go
-on meanwhile and a cancel answers at once. With "odometry" the pose drifts
+it keeps pace with a simulator running faster than real time). With "odometry" the pose drifts
 with wheel slip; "map" reads the localiser's pose; in simulation "ground_truth" reads the true pose.
+
+One goal at a time: a goal that arrives while another is planning or running is refused, and so
+is one while the emergency stop is on. A room is planned on a worker thread (a few seconds), so
+pose and interrupt callbacks go on meanwhile and a cancel is answered at once.
 """
 
 from __future__ import annotations
