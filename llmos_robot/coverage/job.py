@@ -124,6 +124,7 @@ class DriveJob:
         self._paused_total = 0.0
         self._paused_at: float | None = None
         self._resume_phase = Phase.TRANSIT
+        self._swept_yet = False  # before the first sweep, a transit is the way to the room
         self._follower: RouteFollower | None = None
         self._last_pose: Pose2D | None = None
         self._last_command = (0.0, 0.0)
@@ -199,6 +200,8 @@ class DriveJob:
     def _state_word(self) -> str:
         if self.tracker is None:
             return "driving"
+        if self.phase is Phase.TRANSIT and not self._swept_yet:
+            return "driving to the start"
         return "cleaning" if self.phase is Phase.SWEEP else self.phase.value
 
     # ------------------------------------------------------------------ control
@@ -247,6 +250,7 @@ class DriveJob:
                 # Arrived at the start of the next leg: sweep it.
                 leg = self.legs.pop(0)
                 self.phase = Phase.SWEEP
+                self._swept_yet = True
                 self._follower = self._make_follower(leg.points, cfg.cruise_speed)
                 continue
             if self.phase is Phase.FACING:

@@ -91,7 +91,14 @@ class Listener(Node):
 
     def _on_processes(self, msg: ProcessTable) -> None:
         self.heard.processes = [
-            {"pid": p.pid, "syscall": p.syscall, "args": p.args_json, "state": p.state, "progress": p.progress}
+            {
+                "pid": p.pid,
+                "syscall": p.syscall,
+                "args": p.args_json,
+                "state": p.state,
+                "progress": p.progress,
+                "detail": p.detail,
+            }
             for p in msg.processes
         ]
 
@@ -236,6 +243,7 @@ def _wait_for_task(node: Listener, heard: Heard, timeout: float = 1200.0) -> dic
                 continue
             process = max(heard.processes, key=lambda p: p["pid"])
             bar.update(max(0, int(process["progress"] * 100) - bar.n))
+            bar.set_postfix_str(process["detail"])  # "planning", "cleaning", ...: why the bar stands still
             if process["state"] in ("done", "failed", "cancelled"):
                 return process
     return {"state": "timed out"}

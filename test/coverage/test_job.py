@@ -251,3 +251,22 @@ def test_sweeps_and_paths_keep_out_of_no_go_zones():
         path.append(robot.pose)
     assert job.result.outcome is Outcome.COMPLETED
     assert min(to_zone(p.x, p.y) for p in path) >= 0.17  # the body never overlaps the zone
+
+
+def test_feedback_says_it_is_on_its_way_until_the_first_sweep_then_never_again():
+    # A hall leading to a room: the robot starts in the hall, 2.5 m from the room's floor.
+    grid = grid_from_rooms({"hall": [(0.5, 0.5, 3.0, 1.5)], "room": [(3.0, 0.5, 5.5, 3.0)]})
+    planner = CoveragePlanner(grid)
+    robot = KinematicRobot(Pose2D(0.8, 1.0))
+    job = clean_job(planner, planner.plan_room("room", robot.pose), 0.0)
+    states = []
+
+    def record(j, r, t):
+        states.append(j.feedback(t).state)
+        return False
+
+    run(job, robot, record)
+    assert job.result is not None and job.result.outcome is Outcome.COMPLETED
+    first_clean = states.index("cleaning")
+    assert first_clean > 0 and set(states[:first_clean]) == {"driving to the start"}
+    assert "driving to the start" not in states[first_clean:]
