@@ -93,6 +93,10 @@ class CoverageNode(Node):
         self._job: DriveJob | None = None
         self._job_kind = ""
         self._busy = False  # a goal is accepted and not yet answered (planning or running)
+        # Set (without the lock) by whatever stops the robot: every command is zero until the job
+        # resumes or a new one starts. A stop must not wait for the lock, which a control step
+        # holds, and a control step under way must not send the robot off again after the stop.
+        self._halted = False
         # One worker plans; a plan abandoned by a cancel finishes there and is dropped.
         self._planning = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coverage-plan")
         self._pose: Pose2D | None = None
@@ -167,8 +171,12 @@ class CoverageNode(Node):
         pose = self._read_pose(msg)
         stamp = conv.time_from_msg(msg.header.stamp)
         # Pose callbacks run on several threads: throttle under the lock, and never act on a pose
-        # older than one already handled.
-        with self._lock:
+        # older than one already handled. A pose that finds the lock taken (a control step under
+        # way) is dropped, not queued: the next is milliseconds away, and waiting callbacks would
+        # tie up the executor's threads, which a stop request needs.
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
             if stamp < self._last_pose_stamp:
                 return
             self._last_pose_stamp = stamp
@@ -178,6 +186,8 @@ class CoverageNode(Node):
                 return
             self._last_control = now
             self._control(pose, now)
+        finally:
+            self._lock.release()
 
     def _on_scan(self, msg: LaserScan) -> None:
         self._scan = conv.scan_from_msg(msg)
@@ -187,6 +197,8 @@ class CoverageNode(Node):
 
     def _on_interrupt(self, msg: Interrupt) -> None:
         now = self._now()
+        if msg.active and msg.kind in (Interrupt.PERSON, Interrupt.ESTOP):
+            self._halt()
         with self._lock:
             if msg.kind == Interrupt.BUMPER:
                 self._interrupt_bump = bool(msg.active)
@@ -209,6 +221,7 @@ class CoverageNode(Node):
                 self.get_logger().info(f"paused: {msg.detail or 'a person is in the way'}")
             elif not self._held_by and job.paused:
                 job.resume(now)
+                self._halted = False
 
     # ------------------------------------------------------------------ control
 
@@ -230,11 +243,18 @@ class CoverageNode(Node):
                 self._publish_cleaned(job, now)
 
     def _publish(self, linear: float, angular: float, now: float) -> None:
+        if self._halted:
+            linear = angular = 0.0
         msg = conv.twist_to_msg(linear, angular, now)
         self._cmd.publish(msg if self.config.cmd_vel_stamped else msg.twist)
 
     def _stop(self) -> None:
         self._publish(0.0, 0.0, self._now())
+
+    def _halt(self) -> None:
+        """Stop now and send nothing but zero until the job resumes or a new one starts."""
+        self._halted = True
+        self._stop()
 
     def _publish_cleaned(self, job: DriveJob, now: float) -> None:
         assert job.tracker is not None
@@ -250,6 +270,7 @@ class CoverageNode(Node):
     def _on_cancel(self, _goal_handle: ServerGoalHandle) -> CancelResponse:
         """Stop at once, in the callback that receives the request: the action's own loop only
         notices it at its next poll, and the promise is to stop within 0.5 s."""
+        self._halt()
         with self._lock:
             job = self._job
             if job is not None and not job.finished:
@@ -258,6 +279,9 @@ class CoverageNode(Node):
         return CancelResponse.ACCEPT
 
     def _on_pause(self, request: Trigger.Request, response: Trigger.Response) -> Trigger.Response:
+        job = self._job
+        if job is not None and not job.finished:
+            self._halt()  # before the lock
         with self._lock:
             job = self._job
             if job is None or job.finished:
@@ -278,6 +302,7 @@ class CoverageNode(Node):
                 response.success, response.message = False, "I can't resume while an interrupt is active."
                 return response
             job.resume(self._now())
+            self._halted = False
         response.success, response.message = True, "Resuming."
         return response
 
@@ -399,6 +424,7 @@ class CoverageNode(Node):
                 return JobResult(Outcome.CANCELLED, "I didn't start: the emergency stop is on.")
             if self._held_by:
                 started.pause(self._now())
+            self._halted = bool(self._held_by)
             self._job, self._job_kind = started, kind
         return started
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 
@@ -19,11 +20,15 @@ from llmos_robot.ros.sim_node import SimNode
 pytestmark = [pytest.mark.ros, pytest.mark.sim]
 
 
-def start(ros, speed=2.0):
+def start(ros, speed=2.0, command_timeout=0.5):
     sim = ros.add(
         SimNode(
             context=ros.context,
-            parameter_overrides=[Parameter("real_time_factor", value=speed), Parameter("camera", value=False)],
+            parameter_overrides=[
+                Parameter("real_time_factor", value=speed),
+                Parameter("camera", value=False),
+                Parameter("command_timeout", value=command_timeout),
+            ],
         )
     )
     coverage = ros.add(
@@ -51,17 +56,39 @@ def send(ros, client, goal, feedback=None):
     return handle
 
 
-def stopped_within(sim, seconds, since):
-    """True when the wheels' command went to zero within `seconds` of the robot's (simulated) time
-    after `since`. Simulated time is what the robot lives in: a test machine too busy to deliver
-    messages promptly also slows the simulation, so the check does not depend on the machine's load."""
-    deadline = time.monotonic() + 10.0
-    while time.monotonic() < deadline:
-        now = sim.sim.time
-        if sim.gate.current(now) == (0.0, 0.0):
-            return now - since <= seconds
-        time.sleep(0.005)
-    return False
+def watch_for_stop(sim, settle=0.3):
+    """Start watching the wheels' command from now; returns `seconds_to_stop()`: how long, in the
+    robot's (simulated) time from now, until the command went to zero and stayed zero for
+    `settle` s (inf if it did not).
+
+    The watch runs on its own thread from before the request is sent, so it times the robot, not
+    how long the answer takes to reach the test: a test machine too busy to deliver messages
+    promptly also delays the answer, and simulated time does not depend on the machine's load."""
+    since = sim.sim.time
+    stopped_at = []
+
+    def watch():
+        zero_since = None
+        deadline = time.monotonic() + 15.0
+        while time.monotonic() < deadline:
+            now = sim.sim.time
+            if sim.gate.current(now) != (0.0, 0.0):
+                zero_since = None
+            elif zero_since is None:
+                zero_since = now
+            elif now - zero_since >= settle:
+                stopped_at.append(zero_since)
+                return
+            time.sleep(0.002)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+
+    def seconds_to_stop():
+        watcher.join(timeout=20.0)
+        return stopped_at[0] - since if stopped_at else math.inf
+
+    return seconds_to_stop
 
 
 def test_go_to_the_dock_arrives_and_faces_it(ros):
@@ -108,23 +135,46 @@ def test_spot_clean_publishes_progress_pauses_resumes_and_cancels_at_once(ros):
     assert grids[-1].info.width * grids[-1].info.height == len(grids[-1].data)
 
     assert pause.wait_for_service(timeout_sec=5.0)
-    asked = sim.sim.time
+    seconds_to_stop = watch_for_stop(sim)
     assert wait_future(ros, pause.call_async(Trigger.Request())).success
-    assert stopped_within(sim, 0.5, since=asked)
+    assert seconds_to_stop() <= 0.5
     held = sim.sim.true_pose()
     time.sleep(1.0)
     assert sim.sim.true_pose().distance_to(held) < 0.03
     assert wait_future(ros, resume.call_async(Trigger.Request())).success
     assert ros.wait_for(lambda: sim.sim.true_pose().distance_to(held) > 0.05, timeout=20)
 
-    asked = sim.sim.time
+    seconds_to_stop = watch_for_stop(sim)
     wait_future(ros, handle.cancel_goal_async())
-    assert stopped_within(sim, 0.5, since=asked)
+    assert seconds_to_stop() <= 0.5
     result = wait_future(ros, handle.get_result_async()).result
     assert result.outcome == Clean.Result.OUTCOME_CANCELLED
     assert 0.0 < result.coverage < 1.0
     assert result.duration_s > 0 and result.path_length_m > 0
     assert "stopped" in result.sentence
+
+
+def test_a_pause_stops_the_wheels_at_once_even_while_a_control_step_holds_the_node(ros):
+    # The simulator's watchdog would stop the wheels by itself 0.5 s after the last command; give
+    # it 5 s here, so only the node's own stop can pass.
+    sim, coverage = start(ros, speed=1.0, command_timeout=5.0)
+    client_node = ros.node("pause_client")
+    pause = client_node.create_client(Trigger, "/coverage/pause")
+    client = ActionClient(client_node, Clean, "/coverage/clean")
+    feedback = []
+    goal = Clean.Goal(room="", spot_x=5.0, spot_y=5.0, spot_radius=0.6)
+    handle = send(ros, client, goal, feedback=lambda msg: feedback.append(msg.feedback))
+    assert ros.wait_for(lambda: feedback and feedback[-1].coverage > 0.05, timeout=60)
+    assert pause.wait_for_service(timeout_sec=5.0)
+
+    seconds_to_stop = watch_for_stop(sim)
+    with coverage._lock:  # as a control step does (on a busy machine it can take a while)
+        answer = pause.call_async(Trigger.Request())
+        took = seconds_to_stop()
+    assert took <= 0.5
+    assert wait_future(ros, answer).success
+    wait_future(ros, handle.cancel_goal_async())
+    assert wait_future(ros, handle.get_result_async()).result.outcome == Clean.Result.OUTCOME_CANCELLED
 
 
 def test_while_it_plans_the_node_refuses_a_second_goal_keeps_its_pose_and_answers_a_cancel(ros, monkeypatch):
