@@ -70,6 +70,7 @@ from llmos_robot.world.geometry import Pose2D
 
 FEEDBACK_PERIOD = 0.5  # wall s between action feedback messages
 POLL_PERIOD = 0.05  # wall s: how often an action checks for cancel (well inside the 0.5 s promise)
+CANCELLED_BEFORE_START = JobResult(Outcome.CANCELLED, "I stopped before I started: the job was cancelled.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -340,11 +341,8 @@ class CoverageNode(Node):
         planner = CoveragePlanner(self.grid, self.config.coverage)
         plan = self._planned(goal_handle, lambda: plan_clean(self.world, planner, request, pose))
         # The job starts (and its clock runs) once the plan is ready.
-        started = self._started(
-            goal_handle,
-            "clean",
-            lambda: plan if isinstance(plan, JobResult) else clean_job(planner, plan, self._now(), planner.config),
-        )
+        job = plan if isinstance(plan, JobResult) else clean_job(planner, plan, self._now(), planner.config)
+        started = self._started(goal_handle, "clean", job)
         if isinstance(started, JobResult):
             self.get_logger().info(started.sentence)
             _not_started(goal_handle)
@@ -373,13 +371,8 @@ class CoverageNode(Node):
             goal_handle.abort()
             return cconv.go_to_result_to_msg(JobResult(Outcome.REFUSED, "I don't know where I am (no pose yet)."))
         planner = CoveragePlanner(self.grid, self.config.coverage)
-        started = self._started(
-            goal_handle,
-            "go_to",
-            lambda: self._planned(
-                goal_handle, lambda: start_go_to(self.world, planner, place, goal, pose, self._now())
-            ),
-        )
+        job = self._planned(goal_handle, lambda: start_go_to(self.world, planner, place, goal, pose, self._now()))
+        started = self._started(goal_handle, "go_to", job)
         if isinstance(started, JobResult):
             _not_started(goal_handle)
             return cconv.go_to_result_to_msg(started)
@@ -405,28 +398,25 @@ class CoverageNode(Node):
         future = self._planning.submit(plan)
         while not future.done():
             if goal_handle.is_cancel_requested or not rclpy.ok(context=self.context):
-                return JobResult(Outcome.CANCELLED, "I stopped before I started: the job was cancelled.")
+                return CANCELLED_BEFORE_START
             time.sleep(POLL_PERIOD)
         return future.result()
 
-    def _started(
-        self, goal_handle: ServerGoalHandle, kind: str, make: Callable[[], DriveJob | JobResult]
-    ) -> DriveJob | JobResult:
-        """The job `make()` returns, now the one the pose callbacks drive, unless the goal was
-        cancelled or the emergency stop went on meanwhile; a person in the way holds it paused."""
-        started = make()
-        if not isinstance(started, DriveJob):
-            return started
+    def _started(self, goal_handle: ServerGoalHandle, kind: str, job: DriveJob | JobResult) -> DriveJob | JobResult:
+        """`job`, now the one the pose callbacks drive, unless the goal was cancelled or the
+        emergency stop went on meanwhile; a person in the way holds it paused."""
+        if not isinstance(job, DriveJob):
+            return job
         with self._lock:
             if goal_handle.is_cancel_requested:
-                return JobResult(Outcome.CANCELLED, "I stopped before I started: the job was cancelled.")
+                return CANCELLED_BEFORE_START
             if Interrupt.ESTOP in self._held_by:
                 return JobResult(Outcome.CANCELLED, "I didn't start: the emergency stop is on.")
             if self._held_by:
-                started.pause(self._now())
+                job.pause(self._now())
             self._halted = bool(self._held_by)
-            self._job, self._job_kind = started, kind
-        return started
+            self._job, self._job_kind = job, kind
+        return job
 
     def _run(self, goal_handle: ServerGoalHandle, job: DriveJob, feedback: Any) -> JobResult:
         """Wait for the job (driven by pose messages), relaying cancel requests and feedback."""
