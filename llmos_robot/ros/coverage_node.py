@@ -221,8 +221,7 @@ class CoverageNode(Node):
                 self._stop()
                 self.get_logger().info(f"paused: {msg.detail or 'a person is in the way'}")
             elif not self._held_by and job.paused:
-                job.resume(now)
-                self._halted = False
+                self._resume(job, now)
 
     # ------------------------------------------------------------------ control
 
@@ -256,6 +255,11 @@ class CoverageNode(Node):
         """Stop now and send nothing but zero until the job resumes or a new one starts."""
         self._halted = True
         self._stop()
+
+    def _resume(self, job: DriveJob, now: float) -> None:
+        """Carry on with a paused job, and let its commands through again (call under the lock)."""
+        job.resume(now)
+        self._halted = False
 
     def _publish_cleaned(self, job: DriveJob, now: float) -> None:
         assert job.tracker is not None
@@ -302,8 +306,7 @@ class CoverageNode(Node):
             if self._held_by:
                 response.success, response.message = False, "I can't resume while an interrupt is active."
                 return response
-            job.resume(self._now())
-            self._halted = False
+            self._resume(job, self._now())
         response.success, response.message = True, "Resuming."
         return response
 
