@@ -1,8 +1,10 @@
 """The order a plan's sweeps are driven in: as few metres between them as a local search finds.
 
 The way from one sweep to the next costs time and, with the brush down, re-sweeps floor. A closed
-loop (first point = last) can be entered anywhere and is left where it was entered; an open
-sweep can be driven either way. So the cost of an order is found by entering each sweep at its
+loop (first point = last) can be entered anywhere, and is left `loop_short_by` metres before it
+gets back to where it was entered: the brush swept that last stretch as the loop set off (house:
+overlap 0.9-2.4 points lower in every room but the hallway, time no longer). An open sweep can be
+driven either way. So the cost of an order is found by entering each sweep at its
 point nearest where the last one ended. Starting from the order the plan family chose, each
 sweep is moved to wherever in the order shortens the total (or-opt), and (for plans of a few
 dozen sweeps) every run of consecutive sweeps is tried in reverse order (2-opt), until no move
@@ -11,6 +13,7 @@ does.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -24,11 +27,15 @@ REVERSE_UP_TO = 30  # sweeps: plans with no more also have every run of sweeps t
 
 
 class _Sweep:
-    def __init__(self, points: list[Vec2]) -> None:
+    def __init__(self, points: list[Vec2], loop_short_by: float = 0.0) -> None:
         self.points = points
         self.closed = len(points) > 2 and math.dist(points[0], points[-1]) < 1e-6
         self.a = np.asarray(points[:-1] if self.closed else points, dtype=float)
         self.b = np.roll(self.a, -1, axis=0)  # each vertex's next one, round the loop
+        self.short_by = loop_short_by
+        # Loops much shorter than that (round a chair leg) are driven all the way round.
+        if self.closed and _length(points) < 3.0 * loop_short_by:
+            self.short_by = 0.0
         self._entries: dict[Vec2, tuple[float, Vec2, int]] = {}  # the search asks from the same places often
 
     def entry(self, here: Vec2) -> tuple[float, Vec2, int]:
@@ -60,7 +67,7 @@ class _Sweep:
             return list(reversed(self.points))
         ring = self.points[:-1]
         path = [point, *ring[index + 1 :], *ring[: index + 1], point]
-        return without_repeats(path, 1e-6)
+        return _cut_end(without_repeats(path, 1e-6), self.short_by)
 
     def exit(self, here: Vec2) -> Vec2:
         _, point, index = self.entry(here)
@@ -68,7 +75,30 @@ class _Sweep:
             return self.points[-1]
         if index == -2:
             return self.points[0]
+        # A loop is ordered as though it ended where it was entered (its end is within `short_by`
+        # of there): ordering by its true end chose orders with more overlap in 3 of the house's 5 rooms.
         return point
+
+
+def _length(points: list[Vec2]) -> float:
+    return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
+
+
+def _cut_end(path: list[Vec2], by: float) -> list[Vec2]:
+    """`path` less its last `by` metres."""
+    if by <= 0.0:
+        return path
+    keep = _length(path) - by
+    out, run = [path[0]], 0.0
+    for a, b in itertools.pairwise(path):
+        step = math.dist(a, b)
+        if run + step >= keep:
+            f = (keep - run) / step
+            out.append((a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])))
+            return without_repeats(out, 1e-6)
+        out.append(b)
+        run += step
+    return out
 
 
 def between_length(sweeps: list[_Sweep], order: list[int], start: Vec2) -> float:
@@ -81,9 +111,10 @@ def between_length(sweeps: list[_Sweep], order: list[int], start: Vec2) -> float
     return total
 
 
-def shorter_order(plan_sweeps: list[list[Vec2]], start: Vec2) -> list[list[Vec2]]:
-    """The sweeps reordered (and re-entered) so the ways between them are no longer than before."""
-    sweeps = [_Sweep(points) for points in plan_sweeps if points]
+def shorter_order(plan_sweeps: list[list[Vec2]], start: Vec2, loop_short_by: float = 0.0) -> list[list[Vec2]]:
+    """The sweeps reordered (and re-entered) so the ways between them are no longer than before;
+    each closed loop ends `loop_short_by` m before where it was entered."""
+    sweeps = [_Sweep(points, loop_short_by) for points in plan_sweeps if points]
     if len(sweeps) < 2:
         return [list(points) for points in plan_sweeps if points]
     order = list(range(len(sweeps)))

@@ -81,3 +81,16 @@ def _driven_in(lanes, start):
         driven.append(lane)
         here = lane[-1]
     return driven
+
+
+def test_a_loop_can_end_short_of_where_it_was_entered():
+    # Its last stretch would re-sweep floor the brush swept as the loop set off.
+    start = (1.5, 0.5)
+    whole = shorter_order([_square(5.0, 0.0), _square(0.0, 0.0)], start)[0]
+    short = shorter_order([_square(5.0, 0.0), _square(0.0, 0.0)], start, loop_short_by=0.3)[0]
+    assert short[0] == whole[0] == (1.0, 0.5)
+    assert math.isclose(_length(short), 4.0 - 0.3)
+    assert short == [*whole[: len(short) - 1], short[-1]]  # the same way round, only shorter
+    assert math.isclose(math.dist(short[-1], whole[0]), 0.3)  # 0.3 m down the side it came in on
+    tiny = shorter_order([_square(5.0, 0.0), _square(1.1, 0.4, 0.2)], start, loop_short_by=0.3)[0]
+    assert math.isclose(_length(tiny), 0.8)  # a loop much shorter than that goes all the way round
