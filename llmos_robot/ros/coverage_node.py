@@ -92,7 +92,6 @@ class CoverageNode(Node):
         self.grid = rasterise(self.world)
         self._lock = threading.RLock()
         self._job: DriveJob | None = None
-        self._job_kind = ""
         self._busy = False  # a goal is accepted and not yet answered (planning or running)
         # Set (without the lock) by whatever stops the robot: every command is zero until the job
         # resumes or a new one starts. A stop must not wait for the lock, which a control step
@@ -345,7 +344,7 @@ class CoverageNode(Node):
         plan = self._planned(goal_handle, lambda: plan_clean(self.world, planner, request, pose))
         # The job starts (and its clock runs) once the plan is ready.
         job = plan if isinstance(plan, JobResult) else clean_job(planner, plan, self._now(), planner.config)
-        started = self._started(goal_handle, "clean", job)
+        started = self._started(goal_handle, job)
         if isinstance(started, JobResult):
             self.get_logger().info(started.sentence)
             _not_started(goal_handle)
@@ -375,7 +374,7 @@ class CoverageNode(Node):
             return cconv.go_to_result_to_msg(JobResult(Outcome.REFUSED, "I don't know where I am (no pose yet)."))
         planner = CoveragePlanner(self.grid, self.config.coverage)
         job = self._planned(goal_handle, lambda: start_go_to(self.world, planner, place, goal, pose, self._now()))
-        started = self._started(goal_handle, "go_to", job)
+        started = self._started(goal_handle, job)
         if isinstance(started, JobResult):
             _not_started(goal_handle)
             return cconv.go_to_result_to_msg(started)
@@ -405,7 +404,7 @@ class CoverageNode(Node):
             time.sleep(POLL_PERIOD)
         return future.result()
 
-    def _started(self, goal_handle: ServerGoalHandle, kind: str, job: DriveJob | JobResult) -> DriveJob | JobResult:
+    def _started(self, goal_handle: ServerGoalHandle, job: DriveJob | JobResult) -> DriveJob | JobResult:
         """`job`, now the one the pose callbacks drive, unless the goal was cancelled or the
         emergency stop went on meanwhile; a person in the way holds it paused."""
         if not isinstance(job, DriveJob):
@@ -418,7 +417,7 @@ class CoverageNode(Node):
             if self._held_by:
                 job.pause(self._now())
             self._halted = bool(self._held_by)
-            self._job, self._job_kind = job, kind
+            self._job = job
         return job
 
     def _run(self, goal_handle: ServerGoalHandle, job: DriveJob, feedback: Any) -> JobResult:
