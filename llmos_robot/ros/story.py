@@ -236,14 +236,21 @@ def _say_line(node: Listener, heard: Heard, line: Line, voice: np.ndarray) -> di
 def _wait_for_task(node: Listener, heard: Heard, timeout: float = 1200.0) -> dict[str, Any]:
     """Follow the newest motion process in the process table until it ends, with a progress bar."""
     deadline = time.monotonic() + timeout
+    detail, drawn = None, 0.0
     with tqdm(total=100, desc="cleaning", unit="%") as bar:
         while time.monotonic() < deadline:
             rclpy.spin_once(node, timeout_sec=0.2)
             if not heard.processes:
                 continue
             process = max(heard.processes, key=lambda p: p["pid"])
-            bar.update(max(0, int(process["progress"] * 100) - bar.n))
-            bar.set_postfix_str(process["detail"])  # "planning", "cleaning", ...: why the bar stands still
+            # Redrawn when what it shows changes, else once a second (for the clock): every
+            # message wakes this loop, and a redraw each time put ~700 kB of bars in a piped log.
+            percent = int(process["progress"] * 100)
+            if process["detail"] != detail or percent != bar.n or time.monotonic() - drawn >= 1.0:
+                detail = process["detail"]
+                bar.n = percent
+                bar.set_postfix_str(detail)  # "planning", "cleaning", ...: why the bar stands still
+                drawn = time.monotonic()
             if process["state"] in ("done", "failed", "cancelled"):
                 return process
     return {"state": "timed out"}
