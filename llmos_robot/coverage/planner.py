@@ -82,9 +82,10 @@ CONTOUR_EPSILON = 0.0025  # m: contour loops are straightened to within this
 CONTOUR_VARIANTS = ((0.06, 0.0, False), (0.06, 0.0, True), (0.06, 0.15, True))
 PLAN_FAMILIES = ("boustrophedon", "contour")
 # Contour plans are joined twice: loops driven all the way round, and loops that end a swath before
-# where they were entered, whose floor the loop swept as it set off (ordering.py). House, ideal runs:
-# overlap 8.2-10.2% in the bathroom, kitchen and bedroom (10.2-13.6% before), the living room 22.0%
-# (23.0%); the hallway keeps loops all the way round.
+# where they were entered, whose floor the loop swept as it set off (ordering.py). House, ideal runs
+# (plans with early ends chosen in every room): overlap 8.2-10.2% in the bathroom, kitchen and bedroom
+# (10.2-13.6% with loops all the way round), 22.2% in the living room (23.0%), 11.9% in the hallway
+# (11.8%, and a plan 2% slower by the estimate).
 LOOPS_SHORT_BY = (0.0, 1.0)  # swaths
 # s by the estimate a shortcut may cost and still be taken: it shortens the route, so less floor is
 # swept twice (house sim: overlap -1.2 points in the kitchen, -1.1 in the living room, +0.3 in the
