@@ -10,7 +10,6 @@ cancels on request. No ROS in here: the node and the CLI share it.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 from enum import Enum
@@ -22,7 +21,7 @@ from llmos_robot.coverage.config import DEFAULT_CONFIG, ROBOT_RADIUS, CoverageCo
 from llmos_robot.coverage.follower import RouteFollower, within_wheels
 from llmos_robot.coverage.masks import without_repeats
 from llmos_robot.coverage.obstacles import ObstacleSensor, distance_ahead
-from llmos_robot.coverage.paths import NoPathError, _line_clear, plan_path
+from llmos_robot.coverage.paths import NoPathError, _line_clear, path_length, plan_path
 from llmos_robot.coverage.planner import CoveragePlan, CoveragePlanner
 from llmos_robot.coverage.tracker import CoverageTracker
 from llmos_robot.world.geometry import Pose2D, Vec2, wrap_angle
@@ -177,7 +176,7 @@ class DriveJob:
 
     def feedback(self, now: float, pose: Pose2D | None = None) -> Feedback:
         tracker = self.tracker
-        remaining = sum(_length(leg.points) for leg in self.legs) / self.config.cruise_speed + 2.0 * len(self.legs)
+        remaining = sum(path_length(leg.points) for leg in self.legs) / self.config.cruise_speed + 2.0 * len(self.legs)
         if self._follower is not None and pose is not None:
             remaining += self._follower.remaining_length(pose) / self.config.cruise_speed
         return Feedback(
@@ -193,7 +192,7 @@ class DriveJob:
         total = self._follower.remaining_length(pose) if self._follower is not None else 0.0
         here = self._follower.points[-1] if self._follower is not None and self._follower.points else (pose.x, pose.y)
         for leg in self.legs:
-            total += math.dist(here, leg.points[0]) + _length(leg.points)
+            total += math.dist(here, leg.points[0]) + path_length(leg.points)
             here = leg.points[-1]
         return total
 
@@ -491,10 +490,6 @@ def go_to_job(
     except NoPathError as err:
         raise RoomUnreachableError(f"I can't find a way to {label}: {err}") from err
     return DriveJob(planner, [_Leg([(goal.x, goal.y)], False)], f"at {label}", now, config, None, goal.yaw)
-
-
-def _length(points: list[Vec2]) -> float:
-    return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
 
 
 def _say_duration(seconds: float) -> str:

@@ -2,13 +2,12 @@
 
 The way from one sweep to the next costs time and, with the brush down, re-sweeps floor. A closed
 loop (first point = last) can be entered anywhere, and is left `loop_short_by` metres before it
-gets back to where it was entered: the brush swept that last stretch as the loop set off (house:
-overlap 0.9-2.4 points lower in every room but the hallway, time no longer). An open sweep can be
-driven either way. So the cost of an order is found by entering each sweep at its
-point nearest where the last one ended. Starting from the order the plan family chose, each
-sweep is moved to wherever in the order shortens the total (or-opt), and (for plans of a few
-dozen sweeps) every run of consecutive sweeps is tried in reverse order (2-opt), until no move
-does.
+gets back to where it was entered: the brush swept that last stretch as the loop set off (the
+planner scores plans with and without; LOOPS_SHORT_BY). An open sweep can be driven either way.
+So the cost of an order is found by entering each sweep at its point nearest where the last one
+ended. Starting from the order the plan family chose, each sweep is moved to wherever in the
+order shortens the total (or-opt), and (for plans of a few dozen sweeps) every run of
+consecutive sweeps is tried in reverse order (2-opt), until no move does.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from llmos_robot.coverage.masks import without_repeats
+from llmos_robot.coverage.paths import path_length
 from llmos_robot.world.geometry import Vec2
 
 ROUNDS = 4  # passes over every sweep at most; each one that improves nothing ends the search
@@ -34,7 +34,7 @@ class _Sweep:
         self.b = np.roll(self.a, -1, axis=0)  # each vertex's next one, round the loop
         self.short_by = loop_short_by
         # Loops much shorter than that (round a chair leg) are driven all the way round.
-        if self.closed and _length(points) < 3.0 * loop_short_by:
+        if self.closed and path_length(points) < 3.0 * loop_short_by:
             self.short_by = 0.0
         self._entries: dict[Vec2, tuple[float, Vec2, int]] = {}  # the search asks from the same places often
 
@@ -80,15 +80,11 @@ class _Sweep:
         return point
 
 
-def _length(points: list[Vec2]) -> float:
-    return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
-
-
 def _cut_end(path: list[Vec2], by: float) -> list[Vec2]:
     """`path` less its last `by` metres."""
     if by <= 0.0:
         return path
-    keep = _length(path) - by
+    keep = path_length(path) - by
     out, run = [path[0]], 0.0
     for a, b in itertools.pairwise(path):
         step = math.dist(a, b)

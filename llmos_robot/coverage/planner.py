@@ -57,7 +57,7 @@ from llmos_robot.coverage.follower import bend_speed
 from llmos_robot.coverage.masks import GridCell, connected_from, dilate, without_repeats
 from llmos_robot.coverage.masks import simplify_path as _simplify
 from llmos_robot.coverage.ordering import shorter_order
-from llmos_robot.coverage.paths import NoPathError, inflate, plan_path
+from llmos_robot.coverage.paths import NoPathError, inflate, path_length, plan_path
 from llmos_robot.coverage.rounding import on_cells, round_free_corners, route_footprint
 from llmos_robot.coverage.shortcuts import TurnCost, shortcut
 from llmos_robot.coverage.tracker import CoverageTracker
@@ -116,7 +116,7 @@ class CoveragePlan:
 
     @property
     def sweep_length(self) -> float:
-        return sum(math.dist(a, b) for sweep in self.sweeps for a, b in itertools.pairwise(sweep))
+        return sum(path_length(sweep) for sweep in self.sweeps)
 
 
 def start_cell(grid: OccupancyGrid, traversable: NDArray[np.bool_], pose: Pose2D, reach: float = 0.5) -> GridCell:
@@ -454,7 +454,7 @@ def _rank(candidate: _Scored, everyone: list[_Scored]) -> tuple[bool, float]:
 def _insert_cheapest(sweeps: list[list[Vec2]], extra: list[list[Vec2]], start: Vec2) -> list[list[Vec2]]:
     """Add each extra sweep (longest first) where it lengthens the straight-line tour least, either way round."""
     ordered = [list(sweep) for sweep in sweeps]
-    for run in sorted(extra, key=_polyline_length, reverse=True):
+    for run in sorted(extra, key=path_length, reverse=True):
         best: tuple[float, int, list[Vec2]] | None = None
         for candidate in (run, list(reversed(run))):
             for index in range(len(ordered) + 1):
@@ -468,10 +468,6 @@ def _insert_cheapest(sweeps: list[list[Vec2]], extra: list[list[Vec2]], start: V
         assert best is not None
         ordered.insert(best[1], list(best[2]))
     return ordered
-
-
-def _polyline_length(points: list[Vec2]) -> float:
-    return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
 
 
 def _spiral(centre: Vec2, radius: float, pitch: float) -> list[Vec2]:
