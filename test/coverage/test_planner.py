@@ -109,6 +109,16 @@ def test_room_through_a_doorway_wide_enough_is_planned_from_the_other_room():
     assert plan.sweeps[0][0][0] < 3.5
 
 
+def test_a_room_entered_from_another_is_planned_from_its_doorway_not_through_the_wall():
+    rooms = {"hall": [(0.5, 0.5, 2.5, 5.5)], "bedroom": [(2.5, 2.5, 2.7, 3.3), (2.7, 0.5, 5.5, 5.5)]}
+    grid = grid_from_rooms(rooms)  # a 0.8 m doorway at y 2.5-3.3
+    # The robot stands in the hall's far corner, 0.5 m from the bedroom's floor through the wall
+    # and 2.7 m from it by the doorway.
+    plan = CoveragePlanner(grid).plan_room("bedroom", Pose2D(2.0, 5.2))
+    assert math.dist(plan.sweeps[0][0], (2.9, 2.9)) < 0.6
+    assert ideal_coverage(grid, plan) >= 0.98
+
+
 def test_reachable_floor_excludes_what_the_brush_cannot_reach():
     grid = grid_from_rooms({"box": [(0.5, 0.5, 3.5, 3.5)]})
     plan = CoveragePlanner(grid).plan_room("box", Pose2D(2.0, 2.0))
